@@ -1,0 +1,180 @@
+/**
+ * The Dutch analyzer: text → words with offsets → normalized form → stopword check → stem → folded
+ * index terms. One code path serves documents, queries and highlighting, so the three always agree.
+ */
+import { foldDiacritics, normalizeWord } from './normalize.js';
+import { DEFAULT_STEMMER, stemmerByName, type StemmerName } from './stemmers.js';
+import { DUTCH_STOPWORDS } from './stopwords.js';
+import { forEachWord, hasDigit } from './tokenize.js';
+
+/**
+ * Bump when a change to the analyzer changes any index term: a persisted index built with another
+ * version must be rebuilt.
+ */
+export const ANALYZER_REVISION = 1;
+
+/** Words (or compound wholes) longer than this, normalized, are kept as tokens but not indexed. */
+export const MAX_TERM_LENGTH = 64;
+
+/** One word of the text, as the analyzer sees it. */
+export interface Token {
+  /** The word exactly as written: `text.slice(start, end)`. */
+  surface: string;
+  /** Offset of the first UTF-16 code unit of the word. */
+  start: number;
+  /** Offset just past the word. */
+  end: number;
+  /** NFKC, lowercase, one kind of apostrophe; diacritics kept (`oekraïne`). */
+  normalized: string;
+  /** Snowball's stem of `normalized` (numbers are not stemmed); for a compound, the stem of its parts joined. */
+  stem: string;
+  /** On the stop list (compared without diacritics): never indexed, but still a token with offsets. */
+  stopword: boolean;
+  /** The index terms this word contributes itself (a compound's parts add their own). */
+  terms: string[];
+  /** A hyphenated compound's parts, each a token of its own (`Kremlin`, `woordvoerder`). */
+  parts?: Token[];
+}
+
+/** What a word contributes: its stem, whether it is a stopword, and its index terms. */
+interface WordAnalysis {
+  stem: string;
+  stopword: boolean;
+  terms: string[];
+}
+
+export interface AnalyzerOptions {
+  /** Snowball algorithm: `dutch` (Kraaij-Pohlmann, default) or `dutch_porter`. */
+  stemmer?: StemmerName;
+}
+
+export interface Analyzer {
+  /** Identifies the analysis: a persisted index is only valid for the same version. */
+  readonly version: string;
+  readonly stemmer: StemmerName;
+  /** Every word of `text` with offsets, normalized form, stem, stopword flag and index terms. */
+  analyze(text: string): Token[];
+  /** The index terms of `text`, in order: what the index stores for it. Same result as `analyze`, faster. */
+  indexTerms(text: string): string[];
+  /** MiniSearch's `tokenize` hook: the words of `text` as written. */
+  tokenize(text: string): string[];
+  /** MiniSearch's `processTerm` hook: the index terms of one word, or null for a stopword. */
+  processTerm(word: string): string[] | null;
+}
+
+/**
+ * Builds an analyzer for one stemmer.
+ * @example createAnalyzer().analyze('Oekraïense gesprekken')[1].terms // ['gesprek']
+ */
+export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
+  const stemmerName = options.stemmer ?? DEFAULT_STEMMER;
+  const stem = stemmerByName(stemmerName);
+
+  /**
+   * Index terms of one normalized word. Stem first, then fold: Snowball's rules read the diacritics
+   * (`financiële` → `financieel`, like `financieel`). Where folding first gives another stem, that one is
+   * a term too, so a query typed without diacritics (`financiele`) still meets the word. DESIGN.md has the
+   * measurements behind this order.
+   */
+  function analyzeWord(normalized: string): WordAnalysis {
+    if (normalized.length === 0 || normalized.length > MAX_TERM_LENGTH) {
+      return { stem: normalized, stopword: false, terms: [] };
+    }
+    const folded = foldDiacritics(normalized);
+    if (folded.length === 0) return { stem: normalized, stopword: false, terms: [] };
+    if (DUTCH_STOPWORDS.has(folded)) return { stem: stemUnlessNumber(normalized), stopword: true, terms: [] };
+    if (hasDigit(normalized)) return { stem: normalized, stopword: false, terms: [folded] };
+    const stemmed = stem(normalized);
+    if (folded === normalized) return { stem: stemmed, stopword: false, terms: [stemmed] };
+    const primary = foldDiacritics(stemmed);
+    const alternative = stem(folded);
+    const terms = primary === alternative ? [primary] : [primary, alternative];
+    return { stem: stemmed, stopword: false, terms };
+  }
+
+  function stemUnlessNumber(normalized: string): string {
+    return hasDigit(normalized) ? normalized : stem(normalized);
+  }
+
+  function wordToken(text: string, start: number, end: number): Token {
+    const surface = text.slice(start, end);
+    const normalized = normalizeWord(surface);
+    const { stem: stemmed, stopword, terms } = analyzeWord(normalized);
+    return { surface, start, end, normalized, stem: stemmed, stopword, terms };
+  }
+
+  /** The joined form of a compound's parts, analyzed as one word (`kremlinwoordvoerder`). */
+  function compoundWhole(normalizedParts: string[]): WordAnalysis {
+    return analyzeWord(normalizedParts.join(''));
+  }
+
+  function analyze(text: string): Token[] {
+    const tokens: Token[] = [];
+    forEachWord(text, (start, end, bounds) => {
+      if (bounds.length === 2) {
+        tokens.push(wordToken(text, start, end));
+        return;
+      }
+      const parts: Token[] = [];
+      for (let b = 0; b < bounds.length; b += 2) parts.push(wordToken(text, bounds[b]!, bounds[b + 1]!));
+      const whole = compoundWhole(parts.map((p) => p.normalized));
+      const surface = text.slice(start, end);
+      tokens.push({
+        surface,
+        start,
+        end,
+        normalized: normalizeWord(surface),
+        stem: whole.stem,
+        stopword: whole.stopword,
+        terms: whole.terms,
+        parts,
+      });
+    });
+    return tokens;
+  }
+
+  function indexTerms(text: string): string[] {
+    const out: string[] = [];
+    forEachWord(text, (start, end, bounds) => {
+      if (bounds.length === 2) {
+        pushAll(out, analyzeWord(normalizeWord(text.slice(start, end))).terms);
+        return;
+      }
+      const normalizedParts: string[] = [];
+      for (let b = 0; b < bounds.length; b += 2) normalizedParts.push(normalizeWord(text.slice(bounds[b], bounds[b + 1])));
+      pushAll(out, compoundWhole(normalizedParts).terms);
+      for (const part of normalizedParts) pushAll(out, analyzeWord(part).terms);
+    });
+    return out;
+  }
+
+  function tokenize(text: string): string[] {
+    const words: string[] = [];
+    forEachWord(text, (start, end) => words.push(text.slice(start, end)));
+    return words;
+  }
+
+  function processTerm(word: string): string[] | null {
+    const terms = indexTerms(word);
+    return terms.length > 0 ? terms : null;
+  }
+
+  return {
+    version: `nl-${ANALYZER_REVISION}-${stemmerName}`,
+    stemmer: stemmerName,
+    analyze,
+    indexTerms,
+    tokenize,
+    processTerm,
+  };
+}
+
+function pushAll(out: string[], items: readonly string[]): void {
+  for (let i = 0; i < items.length; i++) out.push(items[i]!);
+}
+
+/** Every index term of a token, its parts' included. */
+export function tokenTerms(token: Token): string[] {
+  if (!token.parts) return token.terms;
+  return [...token.terms, ...token.parts.flatMap((p) => p.terms)];
+}
