@@ -8,12 +8,11 @@ export const SHARED_DIR = resolve(REPO_ROOT, '..', 'shared');
 
 /**
  * The path of `../shared/<parts>` if it exists, else `undefined` after printing a notice that names
- * the test that will be skipped. In CI (`CI=true`) a missing folder is an error: CI always has it.
+ * the test that will be skipped (an outside clone has no `../shared` and must still pass).
  */
 export function sharedPath(what: string, ...parts: string[]): string | undefined {
   const path = join(SHARED_DIR, ...parts);
   if (existsSync(path)) return path;
-  if (process.env.CI === 'true') throw new Error(`shared: ${path} is missing in CI (needed for ${what})`);
   console.warn(`notice: ${path} is absent, so ${what} is skipped`);
   return undefined;
 }
