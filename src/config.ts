@@ -1,0 +1,36 @@
+/** The service's configuration, read from the environment once at start-up and validated. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { STEMMER_NAMES } from './analysis/stemmers.js';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ARTICLES_DIR: z.string().min(1).default('data/articles'),
+  STEMMER: z.enum(STEMMER_NAMES as ['dutch', 'dutch_porter']).default('dutch'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path. */
+  articlesDir: string;
+  stemmer: 'dutch' | 'dutch_porter';
+  logLevel: string;
+}
+
+/**
+ * Reads the configuration. Empty variables count as unset.
+ * @throws Error naming every variable at fault
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`config: invalid environment (${problems})`);
+  }
+  const c = parsed.data;
+  return { port: c.PORT, host: c.HOST, articlesDir: resolve(c.ARTICLES_DIR), stemmer: c.STEMMER, logLevel: c.LOG_LEVEL };
+}

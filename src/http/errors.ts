@@ -1,0 +1,71 @@
+/**
+ * The one error path of the HTTP layer: handlers throw `HttpError`s (or anything else, which becomes a
+ * 500); the handler answers JSON `{error: {code, message}}` under /api and an HTML page elsewhere.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldProblem[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/** Dutch titles for the error page. */
+const PAGE_TITLES: Readonly<Record<number, string>> = {
+  400: 'Ongeldige aanvraag',
+  404: 'Niet gevonden',
+  413: 'Te groot',
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const httpError = toHttpError(err);
+    if (httpError.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    else logger.debug({ method: req.method, url: req.originalUrl, status: httpError.status, code: httpError.code }, httpError.message);
+    res.status(httpError.status);
+    const { code, message, fields } = httpError;
+    if (req.originalUrl.startsWith('/api/') || req.originalUrl === '/api') {
+      res.json({ error: fields ? { code, message, fields } : { code, message } });
+      return;
+    }
+    res.render('error', {
+      title: PAGE_TITLES[httpError.status] ?? 'Er ging iets mis',
+      // Only client errors explain themselves; a server error's message may leak internals.
+      message: httpError.status < 500 ? pageMessage(httpError) : 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
+      status: httpError.status,
+    });
+  };
+}
+
+function pageMessage(error: HttpError): string {
+  return error.status === 404 ? 'Deze pagina of dit artikel bestaat niet (meer).' : error.message;
+}
+
+/** Errors from Express's own middleware (body parsers) carry `status` and `type`; keep their 4xx. */
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const code = status === 413 ? 'payload_too_large' : typeof e.type === 'string' ? e.type.replace(/\./g, '_') : 'bad_request';
+    return new HttpError(status, code, typeof e.message === 'string' ? e.message : 'bad request');
+  }
+  return new HttpError(500, 'internal', 'internal server error');
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_ARTICLE_BYTES } from '../../src/articles/article.js';
+import { isArticleFileName, loadArticlesFromDir } from '../../src/articles/folder.js';
+import type { Logger } from '../../src/logger.js';
+import { REPO_ROOT } from '../helpers/shared.js';
+
+/** A logger that keeps what was logged, for assertions. */
+function recordingLogger() {
+  const lines: Array<{ level: string; obj: object; msg: string | undefined }> = [];
+  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+  return { logger, lines };
+}
+
+describe('folder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-folder-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('loadArticlesFromDir', () => {
+    it('loads the usable articles and logs one line per unusable file, naming it and the reason', async () => {
+      copyFileSync(join(REPO_ROOT, 'data', 'articles', '000_463c9f2ccdc7d6fc.txt'), join(dir, '000_463c9f2ccdc7d6fc.txt'));
+      writeFileSync(join(dir, 'b-goed.txt'), 'title: Goed\n\nEen alinea.\n');
+      writeFileSync(join(dir, 'leeg.txt'), '');
+      writeFileSync(join(dir, 'binair.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]));
+      writeFileSync(join(dir, 'latin1.txt'), Buffer.from('caf\xe9', 'latin1'));
+      writeFileSync(join(dir, 'te-groot.txt'), Buffer.alloc(MAX_ARTICLE_BYTES + 1, 0x61));
+      writeFileSync(join(dir, 'met spatie.txt'), 'Tekst.');
+      writeFileSync(join(dir, 'notities.md'), 'geen artikel');
+      writeFileSync(join(dir, '.verborgen.txt'), 'verborgen');
+      mkdirSync(join(dir, 'map.txt'));
+
+      const { logger, lines } = recordingLogger();
+      const { articles, skipped } = await loadArticlesFromDir(dir, logger);
+
+      expect(articles.map((a) => a.id)).toEqual(['000_463c9f2ccdc7d6fc', 'b-goed']);
+      const reasons = Object.fromEntries(skipped.map((s) => [s.file.slice(dir.length + 1), s.reason]));
+      expect(reasons).toEqual({
+        'binair.txt': 'binary content (NUL bytes)',
+        'latin1.txt': 'not valid UTF-8',
+        'leeg.txt': 'empty file',
+        'met spatie.txt': '"met spatie" is not a valid article id',
+        'te-groot.txt': `larger than ${MAX_ARTICLE_BYTES} bytes (${MAX_ARTICLE_BYTES + 1})`,
+      });
+      const warnings = lines.filter((l) => l.level === 'warn');
+      expect(warnings).toHaveLength(5);
+      for (const w of warnings) expect(w.msg).toMatch(new RegExp(`^skipped ${dir}/.+\\.txt: .+`));
+    });
+
+    it('throws when the folder itself cannot be read', async () => {
+      await expect(loadArticlesFromDir(join(dir, 'bestaat-niet'), recordingLogger().logger)).rejects.toThrow(/ENOENT/);
+    });
+  });
+
+  describe('isArticleFileName', () => {
+    it('takes .txt files and leaves hidden and editor files alone', () => {
+      expect(['a.txt', '000_463c9f2ccdc7d6fc.txt'].map(isArticleFileName)).toEqual([true, true]);
+      expect(['.a.txt', '~a.txt', '#a.txt#', 'a.txt~', 'a.md', '.txt'].map(isArticleFileName)).toEqual([false, false, false, false, false, false]);
+    });
+  });
+});

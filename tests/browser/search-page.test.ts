@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from '../helpers/browser.js';
+import { buildApp, SEED_ID } from '../helpers/corpus.js';
+import { listenLocal } from '../helpers/server.js';
+import { REPO_ROOT } from '../helpers/shared.js';
+
+const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
+const hasBrowser = browserAvailable();
+
+describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
+  let server: Awaited<ReturnType<typeof listenLocal>>;
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    server = await listenLocal(buildApp());
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('searches NAVO without JavaScript, shows marked hits, and follows one to its paragraph', async () => {
+    const { context, close } = await launchChromium({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/`);
+      await page.getByLabel('Zoek in het nieuws').fill('NAVO');
+      await Promise.all([page.waitForURL(/\?q=NAVO$/), page.getByRole('button', { name: 'Zoeken' }).click()]);
+
+      await expect.poll(() => page.locator('li.hit').count()).toBe(2);
+      expect(await page.locator('li.hit mark').allTextContents()).toEqual(['NAVO', 'NAVO']);
+      expect(await page.locator('.summary').textContent()).toMatch(/^2 resultaten/);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'search-navo.png'), fullPage: true });
+
+      await Promise.all([page.waitForURL(/#p-16$/), page.locator('li.hit h2 a').first().click()]);
+      expect(page.url()).toBe(`${server.url}/articles/${SEED_ID}?q=NAVO#p-16`);
+      const target = page.locator('p:target');
+      expect(await target.getAttribute('id')).toBe('p-16');
+      expect(await target.locator('mark').allTextContents()).toEqual(['NAVO']);
+      expect(await target.isVisible()).toBe(true);
+      // The targeted paragraph is scrolled into view.
+      const box = await target.boundingBox();
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.y).toBeLessThan(800);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'article-navo-p16.png') });
+    } finally {
+      await close();
+    }
+  });
+
+  it('fits a phone screen: no sideways scrolling, search box and button full width', async () => {
+    const { context, close } = await launchChromium({ viewport: { width: 360, height: 740 } });
+    try {
+      const page = await context.newPage();
+      for (const path of ['/', '/?q=Kremlin-woordvoerder', `/articles/${SEED_ID}?q=NAVO`]) {
+        await page.goto(`${server.url}${path}`);
+        const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow, path).toBeLessThanOrEqual(0);
+      }
+      await page.goto(`${server.url}/?q=NAVO`);
+      const input = await page.getByLabel('Zoek in het nieuws').boundingBox();
+      expect(input!.width).toBeGreaterThan(300);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'search-navo-phone.png'), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+});

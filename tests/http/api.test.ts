@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { MAX_QUERY_LENGTH } from '../../src/search/query.js';
+import { buildApp, buildIndex, fixtureArticles, SEED_ID } from '../helpers/corpus.js';
+
+const app = buildApp(buildIndex(fixtureArticles()));
+
+/** Expects a JSON error with this status and code. */
+async function expectError(url: string, status: number, code: string) {
+  const res = await request(app).get(url);
+  expect(res.status).toBe(status);
+  expect(res.type).toBe('application/json');
+  expect(res.body.error.code).toBe(code);
+  expect(typeof res.body.error.message).toBe('string');
+  expect(res.body.error.message.length).toBeGreaterThan(0);
+  return res;
+}
+
+describe('http api', () => {
+  describe('GET /api/search', () => {
+    it('answers hits with ids, scores, text, highlight and offsets', async () => {
+      const res = await request(app).get('/api/search').query({ q: 'NAVO', limit: 5 });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ query: 'NAVO', fallback: false });
+      expect(typeof res.body.tookMs).toBe('number');
+      const seedHits = res.body.hits.filter((h: { articleId: string }) => h.articleId === SEED_ID);
+      expect(seedHits.map((h: { paragraph: number }) => h.paragraph)).toEqual([16, 18]);
+      const hit = seedHits[0];
+      expect(Object.keys(hit).sort()).toEqual(['articleId', 'date', 'highlight', 'id', 'matches', 'paragraph', 'score', 'text', 'title']);
+      expect(hit.highlight).toContain('<mark>NAVO</mark>');
+      expect(hit.text.slice(hit.matches[0].start, hit.matches[0].end)).toBe('NAVO');
+    });
+
+    it('pages with limit and offset', async () => {
+      const all = (await request(app).get('/api/search').query({ q: 'Rusland', limit: 100 })).body;
+      const page = (await request(app).get('/api/search').query({ q: 'Rusland', limit: 2, offset: 1 })).body;
+      expect(page.total).toBe(all.total);
+      expect(page.hits.map((h: { id: string }) => h.id)).toEqual(all.hits.slice(1, 3).map((h: { id: string }) => h.id));
+    });
+
+    it('says when it fell back to any word', async () => {
+      const res = await request(app).get('/api/search').query({ q: 'Witkoff Rutte' });
+      expect(res.body.fallback).toBe(true);
+      expect(res.body.total).toBeGreaterThanOrEqual(2);
+    });
+
+    it('refuses a missing, empty, repeated or overlong q', async () => {
+      await expectError('/api/search', 400, 'invalid_q');
+      await expectError('/api/search?q=', 400, 'invalid_q');
+      await expectError('/api/search?q=%20%20', 400, 'invalid_q');
+      await expectError('/api/search?q=a&q=b', 400, 'invalid_q');
+      const res = await expectError(`/api/search?q=${'a'.repeat(MAX_QUERY_LENGTH + 1)}`, 400, 'invalid_q');
+      expect(res.body.error.message).toContain(`at most ${MAX_QUERY_LENGTH}`);
+      expect((await request(app).get('/api/search').query({ q: 'a'.repeat(MAX_QUERY_LENGTH) })).status).toBe(200);
+    });
+
+    it('refuses a bad limit or offset, naming the field', async () => {
+      for (const limit of ['0', '101', 'tien', '1.5', '-1', '1e2']) {
+        const res = await expectError(`/api/search?q=NAVO&limit=${limit}`, 400, 'invalid_limit');
+        expect(res.body.error.fields).toEqual([{ field: 'limit', message: 'limit must be a whole number from 1 to 100' }]);
+      }
+      for (const offset of ['-1', 'x', '10001']) await expectError(`/api/search?q=NAVO&offset=${offset}`, 400, 'invalid_offset');
+    });
+
+    it('keeps markup in a query inert in JSON', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }).filter((q) => q.trim() !== ''), async (q) => {
+          const res = await request(app).get('/api/search').query({ q });
+          expect(res.status).toBe(200);
+          expect(res.type).toBe('application/json');
+          for (const hit of res.body.hits) expect(hit.highlight.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  });
+
+  describe('GET /api/articles/:id', () => {
+    it('answers the article with its paragraphs', async () => {
+      const res = await request(app).get(`/api/articles/${SEED_ID}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: SEED_ID, date: '2025-05', source: null, url: null });
+      expect(res.body.paragraphs).toHaveLength(19);
+      expect(res.body.paragraphs[15]).toMatchObject({ id: `${SEED_ID}#16`, n: 16 });
+      expect(res.body.paragraphs[15].text).toMatch(/^Echter, de NAVO/);
+    });
+
+    it('answers 404 JSON for an unknown or malformed id', async () => {
+      await expectError('/api/articles/bestaat-niet', 404, 'article_not_found');
+      await expectError('/api/articles/..%2F..%2Fetc%2Fpasswd', 404, 'article_not_found');
+    });
+  });
+
+  describe('GET /api/articles', () => {
+    it('lists articles by id with paging', async () => {
+      const res = await request(app).get('/api/articles').query({ limit: 2 });
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(4);
+      expect(res.body.articles.map((a: { id: string }) => a.id)).toEqual([SEED_ID, 'cafe-crlf-bom']);
+      expect(res.body.articles[0]).toMatchObject({ paragraphs: 19, date: '2025-05' });
+      await expectError('/api/articles?limit=0', 400, 'invalid_limit');
+    });
+  });
+
+  describe('GET /api/analyze', () => {
+    it("shows the analyzer's tokens, like Elasticsearch's _analyze", async () => {
+      const res = await request(app).get('/api/analyze').query({ text: 'De gesprekken in Oekraïne' });
+      expect(res.status).toBe(200);
+      expect(res.body.analyzer).toBe('nl-1-dutch');
+      expect(res.body.tokens).toEqual([
+        { surface: 'De', start: 0, end: 2, normalized: 'de', stem: 'de', stopword: true, terms: [] },
+        { surface: 'gesprekken', start: 3, end: 13, normalized: 'gesprekken', stem: 'sprek', stopword: false, terms: ['sprek'] },
+        { surface: 'in', start: 14, end: 16, normalized: 'in', stem: 'in', stopword: true, terms: [] },
+        { surface: 'Oekraïne', start: 17, end: 25, normalized: 'oekraïne', stem: 'oekraïne', stopword: false, terms: ['oekraine'] },
+      ]);
+    });
+
+    it('refuses a missing, empty or overlong text', async () => {
+      await expectError('/api/analyze', 400, 'invalid_text');
+      await expectError('/api/analyze?text=', 400, 'invalid_text');
+      await expectError(`/api/analyze?text=${'a'.repeat(10_001)}`, 400, 'invalid_text');
+    });
+  });
+
+  describe('unknown API routes', () => {
+    it('answer 404 JSON', async () => {
+      await expectError('/api/bestaat-niet', 404, 'not_found');
+      const res = await request(app).post('/api/search');
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    });
+  });
+
+  describe('GET /healthz', () => {
+    it('answers ok with the index size', async () => {
+      const res = await request(app).get('/healthz');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok', articles: 4, paragraphs: 26 });
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../src/articles/article.js';
+import { buildIndex, seedArticle, SEED_ID } from '../helpers/corpus.js';
+
+const article = (id: string, paragraphs: string[]): Article => ({ id, title: id, date: null, source: null, url: null, paragraphs });
+/** The index term of one word (the index holds stems: `Rutte` → `rut`, `OVSE` → `ovs`). */
+const term = (word: string) => buildIndex([]).analyzer.indexTerms(word)[0]!;
+
+describe('search-index', () => {
+  describe('SearchIndex', () => {
+    it('indexes every paragraph of an article and finds them through the analyzer', () => {
+      const index = buildIndex();
+      expect(index.articleCount).toBe(1);
+      expect(index.paragraphCount).toBe(19);
+      expect(index.search('navo').map((m) => m.doc.id)).toEqual([`${SEED_ID}#16`, `${SEED_ID}#18`]);
+      expect(index.search('navo')[0]!.terms).toEqual(['navo']);
+    });
+
+    it('refuses to add an article twice', () => {
+      const index = buildIndex();
+      expect(() => index.addArticle(seedArticle())).toThrow(`SearchIndex: article "${SEED_ID}" is already indexed`);
+    });
+
+    it('replaces an article whose paragraph count changed, leaving no stale paragraph behind', () => {
+      const index = buildIndex([article('a', ['Eerste alinea over de NAVO.', 'Tweede over Poetin.', 'Derde over Trump.'])]);
+      index.replaceArticle(article('a', ['Nu alleen over Witkoff.']));
+      expect(index.paragraphCount).toBe(1);
+      expect(index.search('navo')).toEqual([]);
+      expect(index.search('poetin')).toEqual([]);
+      expect(index.getParagraph('a#2')).toBeUndefined();
+      expect(index.search('witkoff').map((m) => m.doc.id)).toEqual(['a#1']);
+    });
+
+    it('removes an article and reports whether it was there', () => {
+      const index = buildIndex();
+      expect(index.removeArticle(SEED_ID)).toBe(true);
+      expect(index.removeArticle(SEED_ID)).toBe(false);
+      expect(index.search('navo')).toEqual([]);
+      expect(index.paragraphCount).toBe(0);
+    });
+
+    it('orders equal scores by article id, then paragraph', () => {
+      const index = buildIndex([article('b', ['Rutte.', 'Rutte.']), article('a', ['Rutte.'])]);
+      expect(index.search(term('Rutte')).map((m) => m.doc.id)).toEqual(['a#1', 'b#1', 'b#2']);
+    });
+
+    it('combines terms with AND and OR', () => {
+      const index = buildIndex();
+      const and = index.search({ combineWith: 'AND', queries: ['navo', term('OVSE')] }).map((m) => m.doc.paragraph);
+      const or = index.search({ combineWith: 'OR', queries: ['navo', 'witkoff'] }).map((m) => m.doc.paragraph);
+      expect(and.sort()).toEqual([16, 18]);
+      expect(or.sort((x, y) => x - y)).toEqual([6, 16, 18]);
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/shared.js';
+
+/** Starts src/main.ts as `npm start` does, and collects its JSON log lines. */
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  const waiters: Array<() => void> = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line));
+    } catch {
+      lines.push({ msg: line });
+    }
+    waiters.splice(0).forEach((w) => w());
+  });
+  const waitFor = async (pattern: RegExp, ms = 20_000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = lines.find((l) => pattern.test(String(l.msg)));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no log line matching ${pattern}; got ${JSON.stringify(lines)}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  };
+  return { child, lines, waitFor };
+}
+
+let running: ChildProcess | undefined;
+afterEach(() => {
+  running?.kill('SIGKILL');
+  running = undefined;
+});
+
+describe('main', () => {
+  it('indexes ARTICLES_DIR, logs the counts and time, then serves the page and the API', async () => {
+    const server = start({});
+    running = server.child;
+    const indexed = await server.waitFor(/^indexed \d+ articles/);
+    expect(indexed).toMatchObject({ articles: 1, paragraphs: 19, skipped: 0 });
+    expect(indexed.msg).toMatch(/^indexed 1 articles, 19 paragraphs in \d+ ms$/);
+    const listening = await server.waitFor(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const base = `http://127.0.0.1:${listening.port}`;
+    const api = (await (await fetch(`${base}/api/search?q=NAVO`)).json()) as { total: number };
+    expect(api.total).toBe(2);
+    const page = await fetch(`${base}/?q=Witkoff`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<mark>Witkoff</mark>');
+
+    server.child.kill('SIGTERM');
+    const code = await new Promise((resolve) => server.child.once('exit', resolve));
+    expect(code).toBe(0);
+  });
+
+  it('exits with a clear message when ARTICLES_DIR does not exist', async () => {
+    const server = start({ ARTICLES_DIR: join(REPO_ROOT, 'bestaat-niet') });
+    running = server.child;
+    // 'close' comes after stdout has ended, so every log line has been read.
+    const code = await new Promise((resolve) => server.child.once('close', resolve));
+    expect(code).toBe(1);
+    expect(server.lines.some((l) => /cannot read ARTICLES_DIR .*bestaat-niet: ENOENT/.test(String(l.msg)))).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/analysis/analyzer.js';
+import { escapeHtml, highlight, markSpans, matchSpans } from '../../src/search/highlight.js';
+import { parseQuery } from '../../src/search/query.js';
+
+const analyzer = createAnalyzer();
+
+/** Highlights `text` for the words of `query`, as search does. */
+const mark = (text: string, query: string) => highlight(text, analyzer.analyze(text), new Set(parseQuery(query, analyzer).terms));
+
+const unescape = (html: string) =>
+  html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+describe('highlight', () => {
+  describe('highlight', () => {
+    it('marks every inflection the query stem matches', () => {
+      const text = 'Volgens hem is het doel van het gesprek om de resultaten van de recente gesprekken te bespreken.';
+      expect(mark(text, 'gesprekken').html).toBe(
+        'Volgens hem is het doel van het <mark>gesprek</mark> om de resultaten van de recente <mark>gesprekken</mark> te bespreken.',
+      );
+    });
+
+    it('marks words written with diacritics for a query without them, and capitals for lowercase', () => {
+      expect(mark('tussen Rusland en Oekraïne, die', 'oekraine').html).toBe('tussen Rusland en <mark>Oekraïne</mark>, die');
+      expect(mark('Echter, de NAVO, de OVSE', 'navo').html).toBe('Echter, de <mark>NAVO</mark>, de OVSE');
+    });
+
+    it('returns the offsets of the marked words', () => {
+      const text = 'Peskov en Poetin; daarna Peskov.';
+      expect(mark(text, 'Peskov').matches).toEqual([
+        { start: 0, end: 6 },
+        { start: 25, end: 31 },
+      ]);
+    });
+
+    it('marks a compound part by itself, and the whole compound for the whole', () => {
+      const text = 'De Kremlin-woordvoerder sprak.';
+      expect(mark(text, 'woordvoerder').html).toBe('De Kremlin-<mark>woordvoerder</mark> sprak.');
+      expect(mark(text, 'Kremlinwoordvoerder').html).toBe('De <mark>Kremlin-woordvoerder</mark> sprak.');
+    });
+
+    it('never marks stopwords, and escapes every special character', () => {
+      const text = 'Een <script>alert("NAVO")</script> & de \'NAVO\'';
+      expect(mark(text, 'de NAVO').html).toBe(
+        'Een &lt;script&gt;alert(&quot;<mark>NAVO</mark>&quot;)&lt;/script&gt; &amp; de &#39;<mark>NAVO</mark>&#39;',
+      );
+    });
+
+    it('gives back the text exactly when the marks are removed and the HTML unescaped, for any text and query', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 40 }), (text, query) => {
+          const { html, matches } = mark(text, query);
+          expect(unescape(html.replace(/<\/?mark>/g, ''))).toBe(text);
+          expect(html.replace(/<\/?mark>/g, '')).not.toMatch(/[<>"']/);
+          for (const m of matches) expect(m.end).toBeGreaterThan(m.start);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('marks each word a query term matched, and only those, on Dutch-like text', () => {
+      const words = fc.constantFrom('NAVO', 'navo', 'gesprek', 'gesprekken', 'Oekraïne', 'de', 'het', 'Kremlin-woordvoerder', '<b>', '&', 'auto’s');
+      fc.assert(
+        fc.property(fc.array(words, { maxLength: 20 }), fc.array(words, { minLength: 1, maxLength: 3 }), (textWords, queryWords) => {
+          const text = textWords.join(' ');
+          const terms = new Set(parseQuery(queryWords.join(' '), analyzer).terms);
+          const { matches } = highlight(text, analyzer.analyze(text), terms);
+          for (const m of matches) {
+            const marked = analyzer.indexTerms(text.slice(m.start, m.end));
+            expect(marked.some((t) => terms.has(t))).toBe(true);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+
+  describe('matchSpans', () => {
+    it('finds nothing for no terms', () => {
+      expect(matchSpans(analyzer.analyze('de NAVO'), new Set())).toEqual([]);
+    });
+  });
+
+  describe('markSpans', () => {
+    it('wraps spans and escapes the text around them', () => {
+      expect(markSpans('a<b>c', [{ start: 1, end: 2 }])).toBe('a<mark>&lt;</mark>b&gt;c');
+    });
+  });
+
+  describe('escapeHtml', () => {
+    it('escapes the five HTML-special characters', () => {
+      expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    });
+  });
+});
