@@ -7,6 +7,9 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   ARTICLES_DIR: z.string().min(1).default('data/articles'),
+  INDEX_DIR: z.string().min(1).default('data/.index'),
+  ADMIN_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  SNAPSHOT_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   STEMMER: z.enum(STEMMER_NAMES as ['dutch', 'dutch_porter']).default('dutch'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -16,6 +19,11 @@ export interface Config {
   host: string;
   /** Absolute path. */
   articlesDir: string;
+  /** Absolute path of the snapshot folder. */
+  indexDir: string;
+  /** Enables the admin API when set. */
+  adminToken: string | undefined;
+  snapshotDelayMs: number;
   stemmer: 'dutch' | 'dutch_porter';
   logLevel: string;
 }
@@ -32,5 +40,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`config: invalid environment (${problems})`);
   }
   const c = parsed.data;
-  return { port: c.PORT, host: c.HOST, articlesDir: resolve(c.ARTICLES_DIR), stemmer: c.STEMMER, logLevel: c.LOG_LEVEL };
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    articlesDir: resolve(c.ARTICLES_DIR),
+    indexDir: resolve(c.INDEX_DIR),
+    adminToken: c.ADMIN_TOKEN,
+    snapshotDelayMs: c.SNAPSHOT_DELAY_MS,
+    stemmer: c.STEMMER,
+    logLevel: c.LOG_LEVEL,
+  };
 }

@@ -1,15 +1,13 @@
 /**
- * Starts the service: read the environment, index every article of ARTICLES_DIR, then listen.
- * Everything else is built by createApp from the services made here.
+ * Starts the service: read the environment, listen at once (so /readyz can say "loading"), then load the
+ * snapshot, reconcile it with ARTICLES_DIR, and watch the folder. Shuts down gracefully on SIGINT/SIGTERM,
+ * writing a pending snapshot first.
  */
 import { createServer } from 'node:http';
-import { createAnalyzer } from './analysis/analyzer.js';
-import { loadArticlesFromDir } from './articles/folder.js';
 import { readConfig, type Config } from './config.js';
 import { createApp } from './http/app.js';
-import { SearchIndex } from './index/search-index.js';
-import { createLogger, type Logger } from './logger.js';
-import { Searcher } from './search/search.js';
+import { createLogger } from './logger.js';
+import { SearchService } from './service.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -20,47 +18,50 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const index = await buildIndex(config, logger);
-  const app = createApp({ index, searcher: new Searcher(index), logger });
+  const service = new SearchService(
+    { articlesDir: config.articlesDir, indexDir: config.indexDir, stemmer: config.stemmer, snapshotDelayMs: config.snapshotDelayMs },
+    logger,
+  );
+  const app = createApp({
+    index: service.index,
+    searcher: service.searcher,
+    logger,
+    status: () => service.status(),
+    admin: { token: config.adminToken, store: service.store, indexer: service.indexer },
+  });
 
   const server = createServer(app);
   server.on('error', (error: NodeJS.ErrnoException) => {
     logger.error({ err: error }, `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
     process.exit(1);
   });
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ host: config.host, port }, `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
-  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info({ host: config.host, port, admin: config.adminToken !== undefined }, `listening on http://${host}:${port}`);
 
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => process.exit(0));
+    server.close();
     server.closeAllConnections();
-    setTimeout(() => process.exit(0), 5_000).unref();
+    const deadline = setTimeout(() => process.exit(0), 30_000);
+    deadline.unref();
+    void service.stop().finally(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-}
 
-async function buildIndex(config: Config, logger: Logger): Promise<SearchIndex> {
-  const started = performance.now();
-  const index = new SearchIndex(createAnalyzer({ stemmer: config.stemmer }));
-  let loaded;
   try {
-    loaded = await loadArticlesFromDir(config.articlesDir, logger);
+    await service.start();
   } catch (error) {
-    logger.error({ dir: config.articlesDir }, `cannot read ARTICLES_DIR ${config.articlesDir}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    const e = error as NodeJS.ErrnoException;
+    logger.error({ err: error, dir: config.articlesDir }, `cannot index ARTICLES_DIR ${config.articlesDir}: ${e.code ?? e.message}`);
     process.exit(1);
   }
-  for (const article of loaded.articles) index.addArticle(article);
-  const ms = Math.round(performance.now() - started);
-  logger.info(
-    { articles: index.articleCount, paragraphs: index.paragraphCount, skipped: loaded.skipped.length, ms, dir: config.articlesDir, analyzer: index.analyzer.version },
-    `indexed ${index.articleCount} articles, ${index.paragraphCount} paragraphs in ${ms} ms`,
-  );
-  return index;
 }
 
 await main();

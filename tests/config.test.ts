@@ -4,14 +4,22 @@ import { readConfig } from '../src/config.js';
 
 describe('config', () => {
   describe('readConfig', () => {
-    it('defaults to port 3000 on 127.0.0.1 over data/articles with the Kraaij-Pohlmann stemmer', () => {
+    it('defaults to port 3000 on 127.0.0.1 over data/articles with the Kraaij-Pohlmann stemmer and no admin API', () => {
       expect(readConfig({})).toEqual({
         port: 3000,
         host: '127.0.0.1',
         articlesDir: resolve('data/articles'),
+        indexDir: resolve('data/.index'),
+        adminToken: undefined,
+        snapshotDelayMs: 5000,
         stemmer: 'dutch',
         logLevel: 'info',
       });
+    });
+
+    it('enables the admin API with a token of 16 characters or more', () => {
+      expect(readConfig({ ADMIN_TOKEN: 'geheim-token-1234' }).adminToken).toBe('geheim-token-1234');
+      expect(() => readConfig({ ADMIN_TOKEN: 'kort' })).toThrow(/ADMIN_TOKEN: must be at least 16 characters/);
     });
 
     it('reads PORT, HOST, ARTICLES_DIR and STEMMER, treating empty values as unset', () => {

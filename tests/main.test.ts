@@ -1,14 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/shared.js';
+
+const indexDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-main-'));
+afterAll(() => rmSync(indexDir, { recursive: true, force: true }));
 
 /** Starts src/main.ts as `npm start` does, and collects its JSON log lines. */
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', INDEX_DIR: indexDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, unknown>> = [];
@@ -47,8 +52,8 @@ describe('main', () => {
     const server = start({});
     running = server.child;
     const indexed = await server.waitFor(/^indexed \d+ articles/);
-    expect(indexed).toMatchObject({ articles: 1, paragraphs: 19, skipped: 0 });
-    expect(indexed.msg).toMatch(/^indexed 1 articles, 19 paragraphs in \d+ ms$/);
+    expect(indexed).toMatchObject({ articles: 1, paragraphs: 19, skipped: 0, snapshot: 'missing' });
+    expect(indexed.msg).toMatch(/^indexed 1 articles, 19 paragraphs in \d+ ms \(snapshot missing; 1 read from files, 0 removed, 0 unchanged\)$/);
     const listening = await server.waitFor(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
     const base = `http://127.0.0.1:${listening.port}`;
     const api = (await (await fetch(`${base}/api/search?q=NAVO`)).json()) as { total: number };
@@ -68,6 +73,6 @@ describe('main', () => {
     // 'close' comes after stdout has ended, so every log line has been read.
     const code = await new Promise((resolve) => server.child.once('close', resolve));
     expect(code).toBe(1);
-    expect(server.lines.some((l) => /cannot read ARTICLES_DIR .*bestaat-niet: ENOENT/.test(String(l.msg)))).toBe(true);
+    expect(server.lines.some((l) => /cannot index ARTICLES_DIR .*bestaat-niet: ENOENT/.test(String(l.msg)))).toBe(true);
   });
 });

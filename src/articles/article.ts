@@ -100,9 +100,9 @@ export function parseArticle(id: string, text: string): Article {
     .map(collapseWhitespace)
     .filter((p) => p.length > 0);
 
-  // The bundled article's form: ` date 2025-05 First paragraph text…`.
+  // The bundled article's form (no header): ` date 2025-05 First paragraph text…`.
   let date = validDate(meta.date);
-  const marker = paragraphs.length > 0 ? DATE_MARKER.exec(paragraphs[0]!) : null;
+  const marker = !hasHeader && paragraphs.length > 0 ? DATE_MARKER.exec(paragraphs[0]!) : null;
   if (marker && isValidDate(marker[1]!)) {
     date ??= marker[1]!;
     paragraphs[0] = paragraphs[0]!.slice(marker[0].length);
@@ -154,4 +154,47 @@ export function deriveTitle(firstParagraph: string): string {
   const cut = sentence.lastIndexOf(' ', DERIVED_TITLE_LENGTH);
   const head = cut > DERIVED_TITLE_LENGTH / 2 ? sentence.slice(0, cut) : sentence.slice(0, DERIVED_TITLE_LENGTH);
   return `${head.replace(/[\s,;:–—-]+$/, '')}…`;
+}
+
+/** What a client supplies to create or replace an article (the admin API, the import command). */
+export interface ArticleInput {
+  title?: string | null | undefined;
+  date?: string | null | undefined;
+  source?: string | null | undefined;
+  url?: string | null | undefined;
+  /** Paragraphs separated by blank lines. */
+  text: string;
+}
+
+/**
+ * The file form of an article, as `ARTICLES_DIR` holds it: a header block of the given metadata, a blank
+ * line, then the paragraphs separated by blank lines. `parseArticle` reads it back to the same article.
+ */
+export function formatArticle(input: ArticleInput): string {
+  const paragraphs = input.text
+    .replace(/\r\n?/g, '\n')
+    .split(BLANK_LINE)
+    .map(collapseWhitespace)
+    .filter((p) => p.length > 0);
+  // Always a header with a title, so no paragraph text can be mistaken for metadata when read back.
+  const values: Record<ArticleKey, string> = {
+    title: collapseWhitespace(input.title ?? '') || deriveTitle(paragraphs[0] ?? ''),
+    date: collapseWhitespace(input.date ?? ''),
+    source: collapseWhitespace(input.source ?? ''),
+    url: collapseWhitespace(input.url ?? ''),
+  };
+  const header = ARTICLE_KEYS.filter((key) => values[key] !== '').map((key) => `${key}: ${values[key]}`);
+  return `${header.join('\n')}\n\n${paragraphs.join('\n\n')}\n`;
+}
+
+/** A readable, URL-safe id stem from a title: `NAVO-top in Den Haag` → `navo-top-in-den-haag`. */
+export function slugify(title: string, maxLength = 60): string {
+  const slug = title
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const cut = slug.length <= maxLength ? slug : slug.slice(0, maxLength).replace(/-[^-]*$/, '');
+  return cut || 'artikel';
 }

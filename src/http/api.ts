@@ -22,11 +22,15 @@ const listParams = z.object({
   offset: wholeNumber('offset', 0, 1_000_000_000, 0),
 });
 
-export function apiRouter({ index, searcher }: AppDeps): Router {
+export function apiRouter({ index, searcher, status }: AppDeps & { status: NonNullable<AppDeps['status']> }): Router {
   const router = Router();
 
   router.get('/search', function search(req: Request, res: Response) {
     const { q, limit, offset } = parseParams(searchParams, req.query);
+    if (!status().ready) {
+      res.set('Retry-After', '1');
+      throw new HttpError(503, 'not_ready', 'the index is still loading; try again shortly');
+    }
     res.json(searcher.search(q, { limit, offset }));
   });
 
@@ -64,7 +68,7 @@ export function apiRouter({ index, searcher }: AppDeps): Router {
   return router;
 }
 
-function articleJson(article: Article) {
+export function articleJson(article: Article) {
   return {
     id: article.id,
     title: article.title,

@@ -10,6 +10,8 @@ import helmet from 'helmet';
 import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { Searcher } from '../search/search.js';
+import type { ServiceStatus } from '../service.js';
+import { adminRouter, type AdminDeps } from './admin.js';
 import { apiRouter } from './api.js';
 import { errorHandler, notFound } from './errors.js';
 import * as format from './format.js';
@@ -24,9 +26,19 @@ export interface AppDeps {
   index: SearchIndex;
   searcher: Searcher;
   logger: Logger;
+  /** Readiness and freshness of the index (default: always ready, counts from `index`). */
+  status?: () => ServiceStatus;
+  /** The admin API; without it the admin routes answer 403. */
+  admin?: AdminDeps;
 }
 
-export function createApp(deps: AppDeps): express.Express {
+/** A status for an index that is complete from the start (tests, tools). */
+export function staticStatus(index: SearchIndex): () => ServiceStatus {
+  return () => ({ ready: true, articles: index.articleCount, paragraphs: index.paragraphCount, lastChangeAt: null, snapshot: null });
+}
+
+export function createApp(appDeps: AppDeps): express.Express {
+  const deps = { ...appDeps, status: appDeps.status ?? staticStatus(appDeps.index) };
   const app = express();
   app.disable('x-powered-by');
   app.engine('ejs', ejs.renderFile);
@@ -46,9 +58,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', articles: deps.index.articleCount, paragraphs: deps.index.paragraphCount });
   });
+  // Ready once the index reflects ARTICLES_DIR as of start-up; load balancers and scripts wait for 200.
+  app.get('/readyz', (_req, res) => {
+    const status = deps.status();
+    res.status(status.ready ? 200 : 503).json({ status: status.ready ? 'ready' : 'loading', ...status });
+  });
+  app.use('/api', adminRouter(deps.admin));
   app.use('/api', apiRouter(deps));
   app.use(pagesRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
 }
+

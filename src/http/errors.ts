@@ -63,8 +63,10 @@ function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 413) return new HttpError(413, 'payload_too_large', 'the request body is larger than 1 MB');
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
   if (status >= 400 && status < 500) {
-    const code = status === 413 ? 'payload_too_large' : typeof e.type === 'string' ? e.type.replace(/\./g, '_') : 'bad_request';
+    const code = typeof e.type === 'string' ? e.type.replace(/\./g, '_') : 'bad_request';
     return new HttpError(status, code, typeof e.message === 'string' ? e.message : 'bad request');
   }
   return new HttpError(500, 'internal', 'internal server error');

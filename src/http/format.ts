@@ -35,3 +35,11 @@ export function searchUrl(q: string, page = 1): string {
 export function articleUrl(id: string, q = '', paragraph?: number): string {
   return `/articles/${encodeURIComponent(id)}${q ? `?q=${encodeURIComponent(q)}` : ''}${paragraph ? `#p-${paragraph}` : ''}`;
 }
+
+/** An ISO timestamp as a Dutch date and time: `24 november 2026 om 23:15`. */
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()} om ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -10,14 +10,14 @@ import { HttpError } from './errors.js';
 export const PAGE_SIZE = 10;
 const EXAMPLES = ['NAVO', 'Witkoff'];
 
-export function pagesRouter({ index, searcher }: AppDeps): Router {
+export function pagesRouter({ index, searcher, status }: AppDeps & { status: NonNullable<AppDeps['status']> }): Router {
   const router = Router();
 
   router.get('/', function searchPage(req: Request, res: Response) {
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
     const pageParam = req.query.pagina;
     const page = pageParam === undefined || pageParam === '' ? 1 : Number(pageParam);
-    const stats = { articles: index.articleCount, paragraphs: index.paragraphCount };
+    const stats = status();
     const base = { q, examples: EXAMPLES, stats, pageSize: PAGE_SIZE, result: null as SearchResponse | null, page: 1, pages: 0, error: null as string | null };
 
     if (Array.isArray(req.query.q)) return renderError(res, base, 'Geef één zoekopdracht op.');
@@ -29,6 +29,10 @@ export function pagesRouter({ index, searcher }: AppDeps): Router {
       return renderError(res, base, `Het paginanummer moet een geheel getal van 1 tot ${maxPage} zijn.`);
     }
     if (q === '') return res.render('search', base);
+    if (!stats.ready) {
+      res.set('Retry-After', '1');
+      return res.status(503).render('search', { ...base, error: 'De index wordt nog geladen. Probeer het over een paar seconden opnieuw.' });
+    }
 
     const result = searcher.search(q, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const pages = Math.min(Math.ceil(result.total / PAGE_SIZE), maxPage);

@@ -5,6 +5,7 @@
 import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
+import type { ArticleVersion } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 
 /** A query over index terms: a term, or terms and sub-queries combined with AND or OR. */
@@ -21,20 +22,49 @@ const identity = (term: string): string => term;
 /** Query leaves are already index terms: MiniSearch must not split or process them again. */
 const singleTerm = (term: string): string[] => [term];
 
-export class SearchIndex {
-  private readonly mini: MiniSearch<ParagraphDoc>;
-  private readonly articles = new Map<string, Article>();
-  private readonly paragraphs = new Map<string, ParagraphDoc>();
+/** The MiniSearch options of every index built with `analyzer` (a snapshot is loaded with the same). */
+export function miniSearchOptions(analyzer: Analyzer) {
+  return {
+    fields: ['text'],
+    storeFields: [],
+    // One code path: the analyzer yields the index terms; MiniSearch's own processing is switched off.
+    tokenize: analyzer.indexTerms,
+    processTerm: identity,
+    searchOptions: { tokenize: singleTerm, processTerm: identity },
+  };
+}
 
-  constructor(readonly analyzer: Analyzer) {
-    this.mini = new MiniSearch<ParagraphDoc>({
-      fields: ['text'],
-      storeFields: [],
-      // One code path: the analyzer yields the index terms; MiniSearch's own processing is switched off.
-      tokenize: analyzer.indexTerms,
-      processTerm: identity,
-      searchOptions: { tokenize: singleTerm, processTerm: identity },
-    });
+/** Collects the ids of articles changed while it is open (for snapshots and rebuilds taken during changes). */
+export interface ChangeTracker {
+  readonly ids: ReadonlySet<string>;
+  /** True once the whole index was swapped: every article may have changed. */
+  readonly swapped: boolean;
+  stop(): void;
+}
+
+export class SearchIndex {
+  private mini: MiniSearch<ParagraphDoc>;
+  private articles = new Map<string, Article>();
+  private paragraphs = new Map<string, ParagraphDoc>();
+  private versions = new Map<string, ArticleVersion>();
+  private readonly trackers = new Set<{ ids: Set<string>; swapped: boolean }>();
+  /** Incremented by every change: a cheap "has anything changed since" check. */
+  private changeCount = 0;
+
+  constructor(
+    readonly analyzer: Analyzer,
+    mini?: MiniSearch<ParagraphDoc>,
+  ) {
+    this.mini = mini ?? new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
+  }
+
+  /** The MiniSearch instance, for the snapshot writer; nothing else should reach into it. */
+  get miniSearch(): MiniSearch<ParagraphDoc> {
+    return this.mini;
+  }
+
+  get changes(): number {
+    return this.changeCount;
   }
 
   get articleCount(): number {
@@ -62,6 +92,51 @@ export class SearchIndex {
     return this.articles.values();
   }
 
+  versionOf(id: string): ArticleVersion | undefined {
+    return this.versions.get(id);
+  }
+
+  /** The version of every article that has one: what a store scan compares against. */
+  knownVersions(): ReadonlyMap<string, ArticleVersion> {
+    return this.versions;
+  }
+
+  /** Adds or replaces an article and records which version of it is indexed. */
+  upsert(article: Article, version: ArticleVersion): void {
+    this.replaceArticle(article);
+    this.versions.set(article.id, version);
+  }
+
+  /** Records a new version for an unchanged article (same content, new mtime). */
+  setVersion(id: string, version: ArticleVersion): void {
+    if (this.articles.has(id)) this.versions.set(id, version);
+  }
+
+  /** Starts collecting the ids of changed articles. */
+  trackChanges(): ChangeTracker {
+    const tracker = { ids: new Set<string>(), swapped: false };
+    this.trackers.add(tracker);
+    return { ids: tracker.ids, get swapped() { return tracker.swapped; }, stop: () => void this.trackers.delete(tracker) };
+  }
+
+  /**
+   * Takes over another index's contents in one step: searches see the old contents until this call and
+   * the new ones after it, never a mixture.
+   */
+  adopt(other: SearchIndex): void {
+    this.mini = other.mini;
+    this.articles = other.articles;
+    this.paragraphs = other.paragraphs;
+    this.versions = other.versions;
+    this.changeCount++;
+    for (const t of this.trackers) t.swapped = true;
+  }
+
+  private touched(id: string): void {
+    this.changeCount++;
+    for (const t of this.trackers) t.ids.add(id);
+  }
+
   /**
    * Adds an article's paragraphs.
    * @throws Error when an article with the same id is indexed already
@@ -72,6 +147,7 @@ export class SearchIndex {
     this.mini.addAll(docs);
     this.articles.set(article.id, article);
     for (const doc of docs) this.paragraphs.set(doc.id, doc);
+    this.touched(article.id);
   }
 
   /** Replaces an article (or adds it when new); its paragraph count may change. */
@@ -84,11 +160,15 @@ export class SearchIndex {
   removeArticle(id: string): boolean {
     const article = this.articles.get(id);
     if (!article) return false;
-    const ids = toParagraphDocs(article).map((doc) => doc.id);
-    // discardAll by id: MiniSearch cleans the postings up lazily and vacuums in batches.
-    this.mini.discardAll(ids);
-    for (const pid of ids) this.paragraphs.delete(pid);
+    const docs = toParagraphDocs(article);
+    // Removed exactly, from the very paragraphs that were indexed (kept in `articles`): postings, counts
+    // and BM25 statistics are right at once. MiniSearch's `discard` would leave the postings for lazy
+    // clean-up, and until a search meets them they inflate document frequencies and skew scores.
+    this.mini.removeAll(docs);
+    for (const doc of docs) this.paragraphs.delete(doc.id);
     this.articles.delete(id);
+    this.versions.delete(id);
+    this.touched(id);
     return true;
   }
 
@@ -108,4 +188,23 @@ function byScoreThenPosition(a: IndexMatch, b: IndexMatch): number {
   if (b.score !== a.score) return b.score - a.score;
   if (a.doc.articleId !== b.doc.articleId) return a.doc.articleId < b.doc.articleId ? -1 : 1;
   return a.doc.paragraph - b.doc.paragraph;
+}
+
+/**
+ * An index over a MiniSearch restored from a snapshot, with the articles it holds. The articles' paragraphs
+ * must be exactly the documents of `mini` (the snapshot loader makes sure of it).
+ */
+export function restoreSearchIndex(
+  analyzer: Analyzer,
+  mini: MiniSearch<ParagraphDoc>,
+  entries: Iterable<{ article: Article; version: ArticleVersion }>,
+): SearchIndex {
+  const index = new SearchIndex(analyzer, mini);
+  const state = index as unknown as { articles: Map<string, Article>; paragraphs: Map<string, ParagraphDoc>; versions: Map<string, ArticleVersion> };
+  for (const { article, version } of entries) {
+    state.articles.set(article.id, article);
+    state.versions.set(article.id, version);
+    for (const doc of toParagraphDocs(article)) state.paragraphs.set(doc.id, doc);
+  }
+  return index;
 }

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ARTICLE_BYTES } from '../../src/articles/article.js';
-import { isArticleFileName, loadArticlesFromDir } from '../../src/articles/folder.js';
+import { articleIdOf, isArticleFileName } from '../../src/articles/folder.js';
+import { FolderArticleStore } from '../../src/articles/folder-store.js';
+import type { ArticleChange } from '../../src/articles/store.js';
 import type { Logger } from '../../src/logger.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -22,7 +24,7 @@ describe('folder', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  describe('loadArticlesFromDir', () => {
+  describe('reading a folder of articles', () => {
     it('loads the usable articles and logs one line per unusable file, naming it and the reason', async () => {
       copyFileSync(join(REPO_ROOT, 'data', 'articles', '000_463c9f2ccdc7d6fc.txt'), join(dir, '000_463c9f2ccdc7d6fc.txt'));
       writeFileSync(join(dir, 'b-goed.txt'), 'title: Goed\n\nEen alinea.\n');
@@ -36,10 +38,14 @@ describe('folder', () => {
       mkdirSync(join(dir, 'map.txt'));
 
       const { logger, lines } = recordingLogger();
-      const { articles, skipped } = await loadArticlesFromDir(dir, logger);
+      const changes: ArticleChange[] = [];
+      const summary = await new FolderArticleStore(dir, logger).scan(new Map(), async (batch) => void changes.push(...batch));
 
-      expect(articles.map((a) => a.id)).toEqual(['000_463c9f2ccdc7d6fc', 'b-goed']);
-      const reasons = Object.fromEntries(skipped.map((s) => [s.file.slice(dir.length + 1), s.reason]));
+      expect(changes.map((c) => (c.type === 'upsert' ? c.article.id : c.id))).toEqual(['000_463c9f2ccdc7d6fc', 'b-goed']);
+      expect(summary).toMatchObject({ files: 7, upserts: 2, skipped: 5 });
+      const reasons = Object.fromEntries(
+        lines.filter((l) => l.level === 'warn').map((l) => [(l.obj as { file: string }).file.slice(dir.length + 1), (l.obj as { reason: string }).reason]),
+      );
       expect(reasons).toEqual({
         'binair.txt': 'binary content (NUL bytes)',
         'latin1.txt': 'not valid UTF-8',
@@ -47,13 +53,12 @@ describe('folder', () => {
         'met spatie.txt': '"met spatie" is not a valid article id',
         'te-groot.txt': `larger than ${MAX_ARTICLE_BYTES} bytes (${MAX_ARTICLE_BYTES + 1})`,
       });
-      const warnings = lines.filter((l) => l.level === 'warn');
-      expect(warnings).toHaveLength(5);
-      for (const w of warnings) expect(w.msg).toMatch(new RegExp(`^skipped ${dir}/.+\\.txt: .+`));
+      for (const w of lines.filter((l) => l.level === 'warn')) expect(w.msg).toMatch(new RegExp(`^skipped ${dir}/.+\\.txt: .+`));
     });
 
-    it('throws when the folder itself cannot be read', async () => {
-      await expect(loadArticlesFromDir(join(dir, 'bestaat-niet'), recordingLogger().logger)).rejects.toThrow(/ENOENT/);
+    it('fails when the folder itself cannot be read', async () => {
+      const store = new FolderArticleStore(join(dir, 'bestaat-niet'), recordingLogger().logger);
+      await expect(store.scan(new Map(), async () => undefined)).rejects.toThrow(/ENOENT/);
     });
   });
 
@@ -61,6 +66,12 @@ describe('folder', () => {
     it('takes .txt files and leaves hidden and editor files alone', () => {
       expect(['a.txt', '000_463c9f2ccdc7d6fc.txt'].map(isArticleFileName)).toEqual([true, true]);
       expect(['.a.txt', '~a.txt', '#a.txt#', 'a.txt~', 'a.md', '.txt'].map(isArticleFileName)).toEqual([false, false, false, false, false, false]);
+    });
+  });
+
+  describe('articleIdOf', () => {
+    it('is the file name without .txt', () => {
+      expect(articleIdOf('/x/data/articles/000_463c9f2ccdc7d6fc.txt')).toBe('000_463c9f2ccdc7d6fc');
     });
   });
 });

@@ -1,0 +1,353 @@
+/**
+ * `npm run import -- <files or folders>`: copies valid article files, byte for byte, into ARTICLES_DIR, where
+ * the running service's folder watcher indexes them. Owns finding the files, vetting them as the service does,
+ * and the command's progress, summary and exit code. It never talks to the server and never deletes.
+ */
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ArticleError, MAX_ARTICLE_BYTES, decodeArticleBytes, parseArticle } from '../articles/article.js';
+import { writeFileAtomically } from '../articles/atomic-write.js';
+import { articleIdOf, isArticleFileName } from '../articles/folder.js';
+import { readConfig } from '../config.js';
+
+/** What happened to one input file. */
+export interface ImportResult {
+  /** The file as found: an argument, or an argument joined with the path below it (relative stays relative). */
+  path: string;
+  status: 'added' | 'updated' | 'unchanged' | 'skipped';
+  /** Why nothing was written: `unchanged`, or what is wrong with the file. Null when it was written. */
+  reason: string | null;
+}
+
+/** Receives the import's progress; the CLI draws it, tests record it. */
+export interface ImportReporter {
+  /** Called once, after the inputs were walked and before the first file is handled. */
+  start(total: number): void;
+  /** Called once per file, in input order; `done` counts the files handled so far, this one included. */
+  file(result: ImportResult, done: number, total: number): void;
+}
+
+/** The counts of one import. `skipped` excludes the unchanged files, which have their own count. */
+export interface ImportSummary {
+  total: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** Absolute path of the folder written to. */
+  targetDir: string;
+}
+
+/** Some inputs do not exist. Thrown before anything is written, so a mistyped path costs nothing. */
+export class MissingInputError extends Error {
+  constructor(readonly paths: string[]) {
+    super(paths.map((path) => `${path} does not exist`).join('; '));
+    this.name = 'MissingInputError';
+  }
+}
+
+/** A file to handle, or (with a reason) one already known to be unusable, such as an unreadable folder. */
+interface Candidate {
+  path: string;
+  reason: string | null;
+}
+
+/** A candidate after reading: its id and bytes, or why it is skipped. */
+type Inspected = { id: string; bytes: Buffer } | { reason: string };
+
+/**
+ * Files handled at once: reads and writes (each with two fsyncs) overlap, while at most this many files of up
+ * to 4 MiB are held in memory.
+ */
+const BATCH_SIZE = 16;
+
+/**
+ * Copies the article files among `inputs` (files, and folders walked recursively) into `targetDir`, creating it
+ * when missing. Every file is vetted exactly as the service reads it; a file that fails, a second file with an
+ * id already imported in this run, and an explicitly named file that is not `*.txt` are skipped and never
+ * written. A file whose target holds the same bytes is left alone (`unchanged`).
+ * @throws MissingInputError when an input does not exist (nothing is written, `targetDir` is not created)
+ */
+export async function importArticles(inputs: string[], targetDir: string, report: ImportReporter): Promise<ImportSummary> {
+  // Walk everything first: a missing input must stop the run before the first write.
+  const candidates = await collectCandidates(inputs);
+  const dir = resolve(targetDir);
+  await mkdir(dir, { recursive: true });
+
+  const summary: ImportSummary = { total: candidates.length, added: 0, updated: 0, unchanged: 0, skipped: 0, targetDir: dir };
+  report.start(candidates.length);
+  /** The first file that claimed each id in this run, for the duplicate's reason. */
+  const claimed = new Map<string, string>();
+  let done = 0;
+  for (let start = 0; start < candidates.length; start += BATCH_SIZE) {
+    const batch = candidates.slice(start, start + BATCH_SIZE);
+    const inspected = await Promise.all(batch.map(inspect));
+    // Ids are claimed in input order, so the first file with an id wins however the reads interleaved.
+    // Only a usable file claims its id: an invalid file must not shadow a good one after it.
+    const planned = inspected.map((item, i): Inspected => {
+      if ('reason' in item) return item;
+      const first = claimed.get(item.id);
+      if (first !== undefined) return { reason: `duplicate id "${item.id}" (also ${first})` };
+      claimed.set(item.id, batch[i]!.path);
+      return item;
+    });
+    const results = await Promise.all(
+      planned.map(async (item, i): Promise<ImportResult> => {
+        const path = batch[i]!.path;
+        if ('reason' in item) return { path, status: 'skipped', reason: item.reason };
+        try {
+          const status = await place(dir, item.id, item.bytes);
+          return { path, status, reason: status === 'unchanged' ? 'unchanged' : null };
+        } catch (error) {
+          return { path, status: 'skipped', reason: `cannot write (${errorCode(error)})` };
+        }
+      }),
+    );
+    // Reported after the batch, in input order, so the output does not depend on which read finished first.
+    for (const result of results) {
+      summary[result.status]++;
+      report.file(result, ++done, candidates.length);
+    }
+  }
+  return summary;
+}
+
+/** The files the inputs name, in input order, each folder's entries sorted; a file named twice counts once. */
+async function collectCandidates(inputs: string[]): Promise<Candidate[]> {
+  const candidates: Candidate[] = [];
+  const missing: string[] = [];
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') missing.push(input);
+      else candidates.push({ path: input, reason: `cannot read (${code})` });
+      continue;
+    }
+    if (info.isDirectory()) await walk(input, candidates);
+    // Given by name, so it is reported even when it is not an article file (the reason says why).
+    else candidates.push({ path: input, reason: info.isFile() ? null : 'not a regular file' });
+  }
+  if (missing.length > 0) throw new MissingInputError(missing);
+  const seen = new Set<string>();
+  return candidates.filter((c) => {
+    const key = resolve(c.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Adds the article files below `dir`. Hidden folders are skipped (`.git`, backups); files that are not article
+ * files are passed over silently, as the service passes over them. Symbolic links to files are followed, links to
+ * folders are not, so a link cycle cannot make the walk endless.
+ */
+async function walk(dir: string, out: Candidate[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    out.push({ path: dir, reason: `cannot read (${errorCode(error)})` });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith('.')) await walk(path, out);
+    } else if (isArticleFileName(entry.name)) {
+      if (entry.isFile()) out.push({ path, reason: null });
+      else if (entry.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined);
+        // A dangling link is reported: it looks like an article file but cannot be read.
+        if (!target) out.push({ path, reason: 'cannot read (ENOENT)' });
+        else if (target.isFile()) out.push({ path, reason: null });
+      }
+    }
+  }
+}
+
+/** Reads and vets one file exactly as the service would read it from ARTICLES_DIR. */
+async function inspect(candidate: Candidate): Promise<Inspected> {
+  if (candidate.reason !== null) return { reason: candidate.reason };
+  if (!basename(candidate.path).endsWith('.txt')) return { reason: 'not a .txt file' };
+  let handle;
+  try {
+    handle = await open(candidate.path, 'r');
+  } catch (error) {
+    return { reason: `cannot read (${errorCode(error)})` };
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { reason: 'not a regular file' };
+    // Refuse before reading, as the service does: a huge file must not be pulled into memory.
+    if (info.size > MAX_ARTICLE_BYTES) throw new ArticleError('too_large', `larger than ${MAX_ARTICLE_BYTES} bytes (${info.size})`);
+    const bytes = await handle.readFile();
+    const id = articleIdOf(candidate.path);
+    parseArticle(id, decodeArticleBytes(bytes));
+    return { id, bytes };
+  } catch (error) {
+    if (error instanceof ArticleError) return { reason: error.message };
+    return { reason: `cannot read (${errorCode(error)})` };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `bytes` as `dir/<id>.txt` unless that file already holds exactly them. */
+async function place(dir: string, id: string, bytes: Buffer): Promise<'added' | 'updated' | 'unchanged'> {
+  const name = `${id}.txt`;
+  const target = join(dir, name);
+  const existing = await targetState(target, bytes.length);
+  // Left unwritten when identical: the watcher sees no change and the service reads nothing again.
+  if (existing === 'same-size' && (await sha256(target)) === sha256Of(bytes)) return 'unchanged';
+  await writeFileAtomically(dir, name, bytes, { overwrite: true });
+  return existing === 'absent' ? 'added' : 'updated';
+}
+
+/** Whether the target exists, and whether its size makes it worth hashing (a size difference settles it). */
+async function targetState(path: string, size: number): Promise<'absent' | 'same-size' | 'different'> {
+  try {
+    const info = await stat(path);
+    return info.isFile() && info.size === size ? 'same-size' : 'different';
+  } catch (error) {
+    // Anything but "not there" means something is there; the write decides whether it can be replaced.
+    return errorCode(error) === 'ENOENT' ? 'absent' : 'different';
+  }
+}
+
+/** SHA-256 of a file, or null when it cannot be read (then it is treated as different and rewritten). */
+async function sha256(path: string): Promise<string | null> {
+  try {
+    return sha256Of(await readFile(path));
+  } catch {
+    return null;
+  }
+}
+
+function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
+// ---- the command ---------------------------------------------------------------------------------
+
+const USAGE = 'usage: npm run import -- <files or folders>\n';
+/** Width of the terminal progress bar, in characters between the brackets. */
+const BAR_WIDTH = 20;
+/** At most this often the terminal bar is redrawn: a million files must not mean a million redraws. */
+const REDRAW_MS = 50;
+
+/**
+ * Progress for people and for logs. On a terminal, one line redrawn in place with a bar; elsewhere (a pipe, a
+ * log file) plain lines at every tenth of the way and at the end, so a log is short and has no `\r`.
+ * Skipped files get one line each on stderr; unchanged files do not, since re-running an import is normal and
+ * the summary counts them.
+ */
+function consoleReporter(out: NodeJS.WriteStream, err: NodeJS.WriteStream): ImportReporter & { finish(total: number): void } {
+  const tty = out.isTTY === true;
+  let lastDraw = 0;
+  let drawn = false;
+  let lastStep = 0;
+  let lastPrinted = -1;
+  const draw = (done: number, total: number) => {
+    const filled = total === 0 ? BAR_WIDTH : Math.floor((done / total) * BAR_WIDTH);
+    out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${done}/${total} files`);
+    lastDraw = Date.now();
+    drawn = true;
+  };
+  const line = (done: number, total: number) => {
+    out.write(`imported ${done}/${total} files\n`);
+    lastPrinted = done;
+  };
+  return {
+    start(total) {
+      if (tty) draw(0, total);
+    },
+    file(result, done, total) {
+      let redraw = done === total;
+      if (result.status === 'skipped') {
+        // Clear the bar first so the message does not land in the middle of it on the same terminal.
+        if (tty && drawn) out.write('\r\x1b[K');
+        err.write(`skipped ${result.path}: ${result.reason}\n`);
+        redraw = true;
+      }
+      if (tty) {
+        if (redraw || Date.now() - lastDraw >= REDRAW_MS) draw(done, total);
+        return;
+      }
+      const step = Math.floor((done * 10) / total);
+      if (step > lastStep) {
+        lastStep = step;
+        line(done, total);
+      }
+    },
+    finish(total) {
+      if (tty) {
+        if (!drawn) draw(total, total);
+        out.write('\n');
+      } else if (lastPrinted !== total) line(total, total);
+    },
+  };
+}
+
+/** Runs the command; resolves to the exit code (0 all imported, 1 something skipped, 2 usage error). */
+async function main(args: string[]): Promise<number> {
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.length === 0) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let targetDir: string;
+  try {
+    targetDir = readConfig().articlesDir;
+  } catch (error) {
+    process.stderr.write(`import: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const reporter = consoleReporter(process.stdout, process.stderr);
+  let summary: ImportSummary;
+  try {
+    summary = await importArticles(args, targetDir, reporter);
+  } catch (error) {
+    if (error instanceof MissingInputError) {
+      for (const path of error.paths) process.stderr.write(`import: ${path} does not exist\n`);
+      return 2;
+    }
+    process.stderr.write(`import: ${(error as Error).message}\n`);
+    return 1;
+  }
+  reporter.finish(summary.total);
+  const { added, updated, unchanged, skipped } = summary;
+  process.stdout.write(`added ${added}, updated ${updated}, unchanged ${unchanged}, skipped ${skipped} (into ${summary.targetDir})\n`);
+  return skipped > 0 ? 1 : 0;
+}
+
+/** True when this file is the program being run, not a module imported by a test. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    // Node resolves symbolic links in the main script's path before it sets import.meta.url.
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // exitCode, not exit(): output to a pipe is flushed before the process ends.
+  process.exitCode = await main(process.argv.slice(2));
+}

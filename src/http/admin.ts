@@ -1,0 +1,129 @@
+/**
+ * The admin API: add, replace and delete articles, and rebuild the index. Enabled only when ADMIN_TOKEN is
+ * set; every request carries `Authorization: Bearer <token>`, compared in constant time. Writes go through
+ * the article store, the same path the folder watcher and the import command feed.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ArticleError, isValidArticleId, isValidDate } from '../articles/article.js';
+import type { ArticleStore } from '../articles/store.js';
+import type { Indexer } from '../index/indexer.js';
+import { articleJson } from './api.js';
+import { HttpError } from './errors.js';
+import { parseParams } from './params.js';
+
+/** Largest request body the admin API reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AdminDeps {
+  /** Unset: the admin API answers 403 and says how to enable it. */
+  token: string | undefined;
+  store: ArticleStore;
+  indexer: Indexer;
+}
+
+const optionalText = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` }).nullish();
+
+const articleBody = z.strictObject({
+  title: optionalText(300),
+  date: z
+    .string()
+    .refine(isValidDate, { message: 'must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' })
+    .nullish(),
+  source: optionalText(200),
+  url: z
+    .string()
+    .max(2000, { message: 'must be at most 2000 characters' })
+    .refine((u) => /^https?:\/\/\S+$/.test(u), { message: 'must be an http(s) URL' })
+    .nullish(),
+  text: z
+    .string({ message: 'is required: the paragraphs, separated by blank lines' })
+    .refine((t) => t.trim().length > 0, { message: 'must hold at least one paragraph' }),
+});
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** 403 when the admin API is off, 401 without the right bearer token. */
+function requireAdmin(token: string | undefined) {
+  const expected = token === undefined ? undefined : digest(token);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!expected) throw new HttpError(403, 'admin_disabled', 'the admin API is disabled; set ADMIN_TOKEN (16 characters or more) and restart to enable it');
+    const m = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
+    // Hashing both sides gives equal lengths, so the comparison time says nothing about the token.
+    if (!m || !timingSafeEqual(digest(m[1]!.trim()), expected)) {
+      res.set('WWW-Authenticate', 'Bearer realm="nieuwszoeker admin"');
+      throw new HttpError(401, 'unauthorized', m ? 'the bearer token is wrong' : 'an Authorization: Bearer <ADMIN_TOKEN> header is required');
+    }
+    next();
+  };
+}
+
+/** JSON bodies only, at most MAX_BODY_BYTES. */
+function jsonBody() {
+  const parse = express.json({ limit: MAX_BODY_BYTES, type: () => true });
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the article as JSON (Content-Type: application/json)');
+    parse(req, res, next);
+  };
+}
+
+/** The admin routes; without `deps` (or without a token) every one answers 403 before doing anything. */
+export function adminRouter(deps: AdminDeps | undefined): Router {
+  const router = Router();
+  const admin = requireAdmin(deps?.token);
+  // Only reached behind `admin`, which lets nothing through unless deps and a token exist.
+  const store = () => deps!.store;
+  const indexer = () => deps!.indexer;
+
+  router.post('/articles', admin, jsonBody(), async function createArticle(req: Request, res: Response) {
+    const input = parseParams(articleBody, req.body ?? {});
+    const article = await writing(() => store().create(input));
+    res.status(201).location(`/api/articles/${encodeURIComponent(article.id)}`).json(articleJson(article));
+  });
+
+  router.put('/articles/:id', admin, jsonBody(), async function replaceArticle(req: Request, res: Response) {
+    const id = validId(req.params.id as string);
+    const input = parseParams(articleBody, req.body ?? {});
+    const { article, created } = await writing(() => store().put(id, input));
+    if (created) res.status(201).location(`/api/articles/${encodeURIComponent(article.id)}`);
+    res.json(articleJson(article));
+  });
+
+  router.delete('/articles/:id', admin, async function deleteArticle(req: Request, res: Response) {
+    const id = validId(req.params.id as string);
+    if (!(await store().remove(id))) throw new HttpError(404, 'article_not_found', `no article with id "${id}"`);
+    res.status(204).end();
+  });
+
+  router.post('/reindex', admin, function startReindex(_req: Request, res: Response) {
+    indexer().rebuild(store());
+    res.status(202).location('/api/reindex').json(indexer().rebuildStatus);
+  });
+
+  router.get('/reindex', admin, function reindexStatus(_req: Request, res: Response) {
+    res.json(indexer().rebuildStatus);
+  });
+
+  return router;
+}
+
+function validId(id: string): string {
+  if (!isValidArticleId(id)) {
+    throw new HttpError(400, 'invalid_id', `"${id}" is not a valid article id (letters, digits, ".", "_", "-"; at most 128)`);
+  }
+  return id;
+}
+
+/** Store errors about the article itself are the client's (400); the rest are ours (500). */
+async function writing<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof ArticleError) throw new HttpError(400, 'invalid_article', error.message);
+    throw error;
+  }
+}
+

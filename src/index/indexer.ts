@@ -1,0 +1,164 @@
+/**
+ * Applies article changes to the index: incrementally (only the changed articles' paragraphs are removed
+ * and added), one article at a time in one synchronous step (a search never sees half an article), in
+ * time slices that yield to the event loop (a burst of thousands never blocks searches for long). It
+ * also rebuilds the whole index in the background and swaps it in at once.
+ */
+import type { ArticleChange, ArticleStore } from '../articles/store.js';
+import type { Logger } from '../logger.js';
+import { SearchIndex } from './search-index.js';
+
+/** Work done before yielding to the event loop, in milliseconds. */
+const SLICE_MS = 10;
+
+export interface ApplySummary {
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+}
+
+export interface RebuildRun {
+  startedAt: string;
+  finishedAt: string | null;
+  /** Files read so far, and in all. */
+  progress: { done: number; total: number };
+  ok: boolean | null;
+  articles: number | null;
+  paragraphs: number | null;
+  ms: number | null;
+  error: string | null;
+}
+
+export class Indexer {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+  private rebuildRun: RebuildRun | null = null;
+  private lastRebuild: RebuildRun | null = null;
+  /** When the index content last changed. */
+  lastChangeAt: Date | null = null;
+
+  constructor(
+    readonly index: SearchIndex,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Calls `listener` after every applied batch that changed the index (the snapshot scheduler listens). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies changes in order, after any applied before; settles once they are searchable. */
+  apply(changes: readonly ArticleChange[]): Promise<ApplySummary> {
+    const run = this.queue.then(() => applyChanges(this.index, changes));
+    this.queue = run.catch(() => undefined);
+    return run.then((summary) => {
+      if (summary.added + summary.changed + summary.removed > 0) {
+        this.lastChangeAt = new Date();
+        for (const listener of this.listeners) listener();
+      }
+      return summary;
+    });
+  }
+
+  /** The running rebuild, else the last one; null when none ran. */
+  get rebuildStatus(): { running: boolean; current: RebuildRun | null; last: RebuildRun | null } {
+    return { running: this.rebuildRun !== null, current: this.rebuildRun, last: this.lastRebuild };
+  }
+
+  /**
+   * Rebuilds the whole index from `store` in the background while searches are answered from the current
+   * one, then swaps the new one in at once. A second call while one runs returns the running one.
+   */
+  rebuild(store: ArticleStore): RebuildRun {
+    if (this.rebuildRun) return this.rebuildRun;
+    const run: RebuildRun = {
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      progress: { done: 0, total: 0 },
+      ok: null,
+      articles: null,
+      paragraphs: null,
+      ms: null,
+      error: null,
+    };
+    this.rebuildRun = run;
+    const started = performance.now();
+    void this.runRebuild(store, run)
+      .then(() => {
+        run.ok = true;
+        run.articles = this.index.articleCount;
+        run.paragraphs = this.index.paragraphCount;
+      })
+      .catch((error: unknown) => {
+        run.ok = false;
+        run.error = error instanceof Error ? error.message : String(error);
+        this.logger.error({ err: error }, `rebuild failed: ${run.error}`);
+      })
+      .finally(() => {
+        run.ms = Math.round(performance.now() - started);
+        run.finishedAt = new Date().toISOString();
+        this.lastRebuild = run;
+        this.rebuildRun = null;
+        if (run.ok) this.logger.info({ ...run }, `rebuilt the index: ${run.articles} articles, ${run.paragraphs} paragraphs in ${run.ms} ms`);
+      });
+    return run;
+  }
+
+  private async runRebuild(store: ArticleStore, run: RebuildRun): Promise<void> {
+    const fresh = new SearchIndex(this.index.analyzer);
+    // Changes that reach the live index meanwhile are replayed onto the new one before the swap.
+    const tracker = this.index.trackChanges();
+    try {
+      await store.scan(
+        new Map(),
+        async (changes) => void (await applyChanges(fresh, changes)),
+        { onProgress: (done, total) => (run.progress = { done, total }) },
+      );
+      // Replay and swap in one queued step: no change can slip in between.
+      const swap = this.queue.then(() => {
+        for (const id of tracker.ids) {
+          const article = this.index.getArticle(id);
+          const version = this.index.versionOf(id);
+          if (article && version) fresh.upsert(article, version);
+          else fresh.removeArticle(id);
+        }
+        this.index.adopt(fresh);
+        this.lastChangeAt = new Date();
+        for (const listener of this.listeners) listener();
+      });
+      this.queue = swap.catch(() => undefined);
+      await swap;
+    } finally {
+      tracker.stop();
+    }
+  }
+}
+
+/** Applies changes to `index`, yielding every SLICE_MS between articles. */
+export async function applyChanges(index: SearchIndex, changes: readonly ArticleChange[]): Promise<ApplySummary> {
+  const summary: ApplySummary = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+  let sliceStart = performance.now();
+  for (const change of changes) {
+    if (change.type === 'remove') {
+      if (index.removeArticle(change.id)) summary.removed++;
+    } else {
+      const known = index.versionOf(change.article.id);
+      if (known?.hash === change.version.hash) {
+        index.setVersion(change.article.id, change.version);
+        summary.unchanged++;
+      } else {
+        const isNew = !index.hasArticle(change.article.id);
+        index.upsert(change.article, change.version);
+        if (isNew) summary.added++;
+        else summary.changed++;
+      }
+    }
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return summary;
+}

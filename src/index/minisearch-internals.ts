@@ -1,0 +1,81 @@
+/**
+ * Read access to MiniSearch 7.2's internal index, for the snapshot writer. MiniSearch's own `toJSON`
+ * builds the whole serialized index in one synchronous call (seconds at a million paragraphs, and a string
+ * V8 cannot hold); walking these structures lets the writer emit it in slices, yielding between them.
+ * Pinned to minisearch 7.2.0 (package.json); tests/index/minisearch-internals.test.ts checks that the walk
+ * gives exactly what `toJSON` gives, so an upgrade that changes the internals fails there first.
+ */
+import type MiniSearch from 'minisearch';
+
+/** Postings of one term: field id → (document short id → term frequency). */
+export type TermPostings = Map<number, Map<number, number>>;
+/** A node of MiniSearch's radix tree: key fragments to child nodes; the empty key holds the term's postings. */
+type TreeNode = Map<string, TreeNode | TermPostings>;
+
+interface Internals {
+  _index: { _tree: TreeNode };
+  _documentIds: Map<number, string>;
+  _fieldLength: Map<number, number[]>;
+  _fieldIds: Record<string, number>;
+  _nextId: number;
+  _dirtCount: number;
+  _documentCount: number;
+  _avgFieldLength: number[];
+}
+
+function internals<T>(mini: MiniSearch<T>): Internals {
+  const i = mini as unknown as Internals;
+  if (!(i._index?._tree instanceof Map) || !(i._documentIds instanceof Map) || !(i._fieldLength instanceof Map)) {
+    throw new Error('minisearch-internals: unexpected MiniSearch layout (is minisearch still 7.2.x?)');
+  }
+  return i;
+}
+
+/**
+ * Every term with its postings, depth first. Live: the tree may change between two steps (a term added
+ * or removed meanwhile may be missed or met twice); the caller must treat the articles changed during the
+ * walk as unknown.
+ */
+export function* walkTerms<T>(mini: MiniSearch<T>): Generator<[string, TermPostings]> {
+  const stack: Array<[string, Iterator<[string, TreeNode | TermPostings]>]> = [['', internals(mini)._index._tree.entries()]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const step = top[1].next();
+    if (step.done) {
+      stack.pop();
+      continue;
+    }
+    const [key, value] = step.value;
+    if (key === '') yield [top[0], value as TermPostings];
+    else stack.push([top[0] + key, (value as TreeNode).entries()]);
+  }
+}
+
+/** Document short id → document id (our paragraph id). Live, like `walkTerms`. */
+export function documentIds<T>(mini: MiniSearch<T>): Map<number, string> {
+  return internals(mini)._documentIds;
+}
+
+/** Document short id → length of each field in terms. */
+export function fieldLengths<T>(mini: MiniSearch<T>): Map<number, number[]> {
+  return internals(mini)._fieldLength;
+}
+
+/** The scalar parts of MiniSearch's serialized form, as `toJSON` names them. */
+export function indexMeta<T>(mini: MiniSearch<T>) {
+  const i = internals(mini);
+  return {
+    documentCount: i._documentCount,
+    nextId: i._nextId,
+    fieldIds: i._fieldIds,
+    averageFieldLength: i._avgFieldLength,
+    dirtCount: i._dirtCount,
+  };
+}
+
+/** A term's postings in `toJSON`'s form: `{fieldId: {shortId: frequency}}`. */
+export function postingsToJSON(postings: TermPostings): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [fieldId, freqs] of postings) out[fieldId] = Object.fromEntries(freqs);
+  return out;
+}

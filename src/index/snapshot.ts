@@ -1,0 +1,374 @@
+/**
+ * The persisted index: one file of JSON lines in INDEX_DIR holding the articles (with their versions) and
+ * MiniSearch's index, written in slices that yield to the event loop, hashed, and renamed into place. No
+ * line is larger than one chunk, so the file may exceed V8's string limit that `JSON.stringify` hits.
+ *
+ * Lines, each a JSON array `[kind, payload]`:
+ *   ["h", {format, analyzer, createdAt}]            header
+ *   ["a", [[id, version, title, date, source, url, paragraphs], …]]   articles
+ *   ["d", [[shortId, paragraphId], …]]               MiniSearch document ids
+ *   ["l", [[shortId, fieldLengths], …]]              MiniSearch field lengths
+ *   ["t", [[term, {fieldId: {shortId: freq}}], …]]   MiniSearch terms and postings
+ *   ["m", {documentCount, nextId, fieldIds, averageFieldLength, dirtCount}]
+ *   ["x", [articleId, …]]                            articles changed while writing: re-read on load
+ *   ["e", {lines, sha256}]                           footer: line count and hash of every byte before it
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import MiniSearch from 'minisearch';
+import type { Analyzer } from '../analysis/analyzer.js';
+import type { Article } from '../articles/article.js';
+import { syncDir } from '../articles/atomic-write.js';
+import type { ArticleVersion } from '../articles/store.js';
+import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { documentIds, fieldLengths, indexMeta, postingsToJSON, walkTerms } from './minisearch-internals.js';
+import { miniSearchOptions, restoreSearchIndex, type SearchIndex } from './search-index.js';
+
+/** Bump when the file layout changes; an older file is rebuilt. */
+export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FILE = 'snapshot.ndjson';
+
+/** Bytes gathered before a write to disk. */
+const CHUNK_BYTES = 1 << 20;
+/** Records in one line (bounded further by CHUNK_BYTES). */
+const RECORDS_PER_LINE = 2048;
+
+/** Why a snapshot could not be used. */
+export class SnapshotError extends Error {
+  constructor(
+    readonly reason: 'corrupt' | 'incompatible',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
+}
+
+export interface SnapshotWriteStats {
+  path: string;
+  bytes: number;
+  articles: number;
+  paragraphs: number;
+  /** Articles changed while writing, left for the loader to re-read. */
+  dirty: number;
+  ms: number;
+  /** The longest stretch the writer ran without yielding to the event loop. */
+  longestSliceMs: number;
+}
+
+/** Yields to the event loop once `sliceMs` of work has passed; remembers the longest slice. */
+class Slicer {
+  private started = performance.now();
+  longest = 0;
+  private count = 0;
+  constructor(private readonly sliceMs: number) {}
+  async maybeYield(): Promise<void> {
+    if ((++this.count & 63) !== 0) return;
+    const ran = performance.now() - this.started;
+    if (ran < this.sliceMs) return;
+    this.longest = Math.max(this.longest, ran);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.started = performance.now();
+  }
+  finish(): void {
+    this.longest = Math.max(this.longest, performance.now() - this.started);
+  }
+}
+
+/** Buffers lines, hashes them, and writes them to a file handle in large chunks. */
+class LineWriter {
+  private buffer: string[] = [];
+  private buffered = 0;
+  private readonly hash = createHash('sha256');
+  lines = 0;
+  bytes = 0;
+  constructor(private readonly handle: FileHandle) {}
+
+  async line(record: unknown): Promise<void> {
+    const text = `${JSON.stringify(record)}\n`;
+    this.hash.update(text, 'utf8');
+    this.lines++;
+    this.buffer.push(text);
+    this.buffered += text.length;
+    if (this.buffered >= CHUNK_BYTES) await this.flush();
+  }
+
+  /** Writes the footer (not itself hashed) and everything buffered. */
+  async finish(): Promise<void> {
+    const footer = `${JSON.stringify(['e', { lines: this.lines, sha256: this.hash.digest('hex') }])}\n`;
+    this.buffer.push(footer);
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const chunk = Buffer.from(this.buffer.join(''), 'utf8');
+    this.buffer = [];
+    this.buffered = 0;
+    this.bytes += chunk.length;
+    await this.handle.write(chunk);
+  }
+}
+
+/** Emits records in lines of at most RECORDS_PER_LINE records or about CHUNK_BYTES. */
+class RecordBatcher {
+  private records: unknown[] = [];
+  private size = 0;
+  constructor(
+    private readonly out: LineWriter,
+    private readonly kind: string,
+  ) {}
+  async add(record: unknown, approxBytes: number): Promise<void> {
+    this.records.push(record);
+    this.size += approxBytes;
+    if (this.records.length >= RECORDS_PER_LINE || this.size >= CHUNK_BYTES) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.records.length === 0) return;
+    const records = this.records;
+    this.records = [];
+    this.size = 0;
+    await this.out.line([this.kind, records]);
+  }
+}
+
+/**
+ * Writes the index to `dir/snapshot.ndjson` atomically (temporary file, fsync, rename, fsync of the
+ * folder), yielding to the event loop every `sliceMs`. Changes may go on meanwhile: the articles they
+ * touch are recorded as dirty and re-read by the loader.
+ * @throws when the index is swapped wholesale during the write (the caller writes again later)
+ */
+export async function writeSnapshot(index: SearchIndex, dir: string, options: { sliceMs?: number } = {}): Promise<SnapshotWriteStats> {
+  const started = performance.now();
+  await mkdir(dir, { recursive: true });
+  await removeStaleTemporaryFiles(dir);
+  const tmp = join(dir, `.snapshot.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const final = join(dir, SNAPSHOT_FILE);
+  const slicer = new Slicer(options.sliceMs ?? 8);
+  const tracker = index.trackChanges();
+  const mini = index.miniSearch;
+  const handle = await open(tmp, 'wx', 0o644);
+  let articles = 0;
+  let paragraphs = 0;
+  try {
+    const out = new LineWriter(handle);
+    await out.line(['h', { format: SNAPSHOT_FORMAT, analyzer: index.analyzer.version, createdAt: new Date().toISOString() }]);
+
+    const articleLines = new RecordBatcher(out, 'a');
+    for (const article of index.allArticles()) {
+      await slicer.maybeYield();
+      const version = index.versionOf(article.id);
+      if (!version || tracker.ids.has(article.id)) continue;
+      const { id, title, date, source, url } = article;
+      const bytes = article.paragraphs.reduce((n, p) => n + p.length, 0);
+      await articleLines.add([id, version, title, date, source, url, article.paragraphs], bytes + 200);
+      articles++;
+      paragraphs += article.paragraphs.length;
+    }
+    await articleLines.flush();
+
+    const docLines = new RecordBatcher(out, 'd');
+    for (const entry of documentIds(mini)) {
+      await slicer.maybeYield();
+      await docLines.add(entry, entry[1].length + 12);
+    }
+    await docLines.flush();
+
+    const lengthLines = new RecordBatcher(out, 'l');
+    for (const entry of fieldLengths(mini)) {
+      await slicer.maybeYield();
+      await lengthLines.add(entry, 16);
+    }
+    await lengthLines.flush();
+
+    const termLines = new RecordBatcher(out, 't');
+    for (const [term, postings] of walkTerms(mini)) {
+      await slicer.maybeYield();
+      let size = term.length + 8;
+      for (const freqs of postings.values()) size += freqs.size * 10;
+      await termLines.add([term, postingsToJSON(postings)], size);
+    }
+    await termLines.flush();
+
+    // Taken last: `nextId` must exceed every short id written above, so none is ever reused.
+    await out.line(['m', indexMeta(mini)]);
+    if (tracker.swapped) throw new Error('snapshot: the index was swapped while it was written; not saved');
+    await out.line(['x', [...tracker.ids]]);
+    await out.finish();
+    slicer.finish();
+    await handle.sync();
+    await handle.close();
+    await rename(tmp, final);
+    await syncDir(dir);
+    return {
+      path: final,
+      bytes: out.bytes,
+      articles,
+      paragraphs,
+      dirty: tracker.ids.size,
+      ms: Math.round(performance.now() - started),
+      longestSliceMs: Math.round(slicer.longest * 10) / 10,
+    };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  } finally {
+    tracker.stop();
+  }
+}
+
+/** Removes temporary files left by writers that died (their process no longer runs). */
+async function removeStaleTemporaryFiles(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const m = /^\.snapshot\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+    if (!m || isRunning(Number(m[1]))) continue;
+    await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface LoadedSnapshot {
+  index: SearchIndex;
+  /** Articles the snapshot does not vouch for: the caller re-reads them from the store. */
+  dirty: Set<string>;
+  createdAt: string;
+  bytes: number;
+}
+
+type ArticleRecord = [string, ArticleVersion, string, string | null, string | null, string | null, string[]];
+
+/**
+ * Loads `dir/snapshot.ndjson`; null when there is none.
+ * @throws SnapshotError when the file is truncated, altered or malformed (`corrupt`), or was written by
+ *   another snapshot format or analyzer version (`incompatible`)
+ */
+export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<LoadedSnapshot | null> {
+  const path = join(dir, SNAPSHOT_FILE);
+  let bytes: number;
+  try {
+    bytes = (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+
+  const hash = createHash('sha256');
+  let lines = 0;
+  let footer: { lines: number; sha256: string } | undefined;
+  let header: { format: number; analyzer: string; createdAt: string } | undefined;
+  let meta: ReturnType<typeof indexMeta> | undefined;
+  const articleRecords: ArticleRecord[] = [];
+  const docIds: Record<string, string> = {};
+  const lengths: Record<string, number[]> = {};
+  const terms: Array<[string, Record<string, Record<string, number>>]> = [];
+  const dirty = new Set<string>();
+
+  const input = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES }), crlfDelay: Infinity });
+  for await (const line of input) {
+    if (footer) throw new SnapshotError('corrupt', 'data after the footer');
+    let record: [string, unknown];
+    try {
+      record = JSON.parse(line);
+    } catch {
+      throw new SnapshotError('corrupt', `line ${lines + 1} is not JSON`);
+    }
+    if (!Array.isArray(record) || typeof record[0] !== 'string') throw new SnapshotError('corrupt', `line ${lines + 1} is not a record`);
+    const [kind, payload] = record;
+    if (kind === 'e') {
+      footer = payload as typeof footer;
+      continue;
+    }
+    hash.update(`${line}\n`, 'utf8');
+    lines++;
+    if (lines === 1) {
+      if (kind !== 'h') throw new SnapshotError('corrupt', 'no header');
+      header = payload as typeof header;
+      if (header!.format !== SNAPSHOT_FORMAT) {
+        throw new SnapshotError('incompatible', `snapshot format ${header!.format}, expected ${SNAPSHOT_FORMAT}`);
+      }
+      if (header!.analyzer !== analyzer.version) {
+        throw new SnapshotError('incompatible', `built with analyzer ${header!.analyzer}, running ${analyzer.version}`);
+      }
+      continue;
+    }
+    switch (kind) {
+      case 'a':
+        for (const r of payload as ArticleRecord[]) articleRecords.push(r);
+        break;
+      case 'd':
+        for (const [shortId, id] of payload as Array<[number, string]>) docIds[shortId] = id;
+        break;
+      case 'l':
+        for (const [shortId, lens] of payload as Array<[number, number[]]>) lengths[shortId] = lens;
+        break;
+      case 't':
+        for (const entry of payload as typeof terms) terms.push(entry);
+        break;
+      case 'm':
+        meta = payload as typeof meta;
+        break;
+      case 'x':
+        for (const id of payload as string[]) dirty.add(id);
+        break;
+      default:
+        throw new SnapshotError('corrupt', `unknown record "${kind}" on line ${lines}`);
+    }
+  }
+  if (!footer) throw new SnapshotError('corrupt', 'no footer: the file is truncated');
+  if (footer.lines !== lines || footer.sha256 !== hash.digest('hex')) {
+    throw new SnapshotError('corrupt', 'the content does not match its hash');
+  }
+  if (!header || !meta) throw new SnapshotError('corrupt', 'header or index metadata missing');
+
+  // When changes raced with the write, counts and averages are recomputed from what was captured; else
+  // the writer's own figures are kept, so a quiet round trip gives bit-identical scores.
+  const shortIds = Object.keys(docIds);
+  const sums: number[] = [];
+  let measured = 0;
+  for (const shortId of shortIds) {
+    const lens = lengths[shortId];
+    if (!lens) continue;
+    measured++;
+    lens.forEach((len, field) => (sums[field] = (sums[field] ?? 0) + len));
+  }
+  const consistent = dirty.size === 0 && shortIds.length === meta.documentCount && measured === shortIds.length;
+  const counts = consistent ? {} : { documentCount: shortIds.length, averageFieldLength: sums.map((sum) => sum / Math.max(1, measured)) };
+
+  const mini = await MiniSearch.loadJSAsync<ParagraphDoc>(
+    { ...meta, ...counts, serializationVersion: 2, index: terms, documentIds: docIds, fieldLength: lengths, storedFields: {} },
+    miniSearchOptions(analyzer),
+  );
+  terms.length = 0;
+
+  // Keep only articles whose every paragraph is in the index and nothing else; the rest are dirty.
+  const clean = new Map<string, { article: Article; version: ArticleVersion }>();
+  for (const [id, version, title, date, source, url, paragraphs] of articleRecords) {
+    if (!dirty.has(id)) clean.set(id, { article: { id, title, date, source, url, paragraphs }, version });
+  }
+  const present = new Set(Object.values(docIds));
+  for (const [id, { article }] of clean) {
+    if (toParagraphDocs(article).some((doc) => !present.has(doc.id))) {
+      clean.delete(id);
+      dirty.add(id);
+    }
+  }
+  const wanted = new Set<string>();
+  for (const { article } of clean.values()) for (const doc of toParagraphDocs(article)) wanted.add(doc.id);
+  const strays = [...present].filter((pid) => !wanted.has(pid));
+  if (strays.length > 0) mini.discardAll(strays);
+
+  return { index: restoreSearchIndex(analyzer, mini, clean.values()), dirty, createdAt: header.createdAt, bytes };
+}

@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/analysis/analyzer.js';
+import type { Article } from '../../src/articles/article.js';
+import { SearchIndex } from '../../src/index/search-index.js';
+import { readSnapshot, SNAPSHOT_FILE, SnapshotError, writeSnapshot } from '../../src/index/snapshot.js';
+import { Searcher } from '../../src/search/search.js';
+import { fixtureArticles } from '../helpers/corpus.js';
+import { udArticles, versionOf } from '../helpers/ud.js';
+
+const QUERIES = ['NAVO', 'Witkoff', 'gesprekken', 'oekraine', 'Kremlin-woordvoerder', 'financiele', 'regering minister', 'Brussel', 'de'];
+
+function indexOf(articles: Article[]): SearchIndex {
+  const index = new SearchIndex(createAnalyzer());
+  for (const a of articles) index.upsert(a, versionOf(a));
+  return index;
+}
+
+/** What a user sees for the queries: ids, scores and highlights of every hit. */
+function results(index: SearchIndex) {
+  const searcher = new Searcher(index);
+  return QUERIES.map((q) => {
+    const r = searcher.search(q, { limit: 100, offset: 0 });
+    return { q, total: r.total, hits: r.hits.map((h) => [h.id, h.score, h.highlight]) };
+  });
+}
+
+/** Resolves once a snapshot write in `dir` has its temporary file open (it is iterating by then). */
+async function writerStarted(dir: string): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    if (readdirSync(dir).some((f) => f.startsWith('.snapshot.'))) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the snapshot writer never started');
+}
+
+async function snapshotError(promise: Promise<unknown>): Promise<SnapshotError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SnapshotError) return error;
+    throw error;
+  }
+  throw new Error('expected a SnapshotError');
+}
+
+describe('snapshot', () => {
+  let dir: string;
+  const corpus = [...fixtureArticles(), ...udArticles('the snapshot round trip over real Dutch text')];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-snapshot-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('writeSnapshot and readSnapshot', () => {
+    it('round-trip the index: same articles, versions and search results', async () => {
+      const index = indexOf(corpus);
+      index.removeArticle(corpus[1]!.id); // discarded documents must not come back
+      const stats = await writeSnapshot(index, dir);
+      expect(stats).toMatchObject({ articles: index.articleCount, paragraphs: index.paragraphCount, dirty: 0 });
+      expect(readdirSync(dir)).toEqual([SNAPSHOT_FILE]);
+
+      const loaded = await readSnapshot(dir, createAnalyzer());
+      expect(loaded!.dirty.size).toBe(0);
+      expect(loaded!.index.articleCount).toBe(index.articleCount);
+      expect(loaded!.index.paragraphCount).toBe(index.paragraphCount);
+      expect(loaded!.index.getArticle(corpus[1]!.id)).toBeUndefined();
+      expect([...loaded!.index.knownVersions()]).toEqual([...index.knownVersions()]);
+      expect(results(loaded!.index)).toEqual(results(index));
+    });
+
+    it('answers null when there is no snapshot', async () => {
+      expect(await readSnapshot(dir, createAnalyzer())).toBeNull();
+    });
+
+    it('refuses a truncated, altered or garbled file as corrupt', async () => {
+      await writeSnapshot(indexOf(corpus), dir);
+      const path = join(dir, SNAPSHOT_FILE);
+      const original = readFileSync(path);
+
+      truncateSync(path, Math.floor(original.length / 2));
+      expect((await snapshotError(readSnapshot(dir, createAnalyzer()))).reason).toBe('corrupt');
+
+      const altered = Buffer.from(original);
+      const at = altered.indexOf('Witkoff');
+      altered.write('Witkofg', at);
+      writeFileSync(path, altered);
+      expect((await snapshotError(readSnapshot(dir, createAnalyzer()))).message).toBe('the content does not match its hash');
+
+      writeFileSync(path, 'geen snapshot\n');
+      expect((await snapshotError(readSnapshot(dir, createAnalyzer()))).reason).toBe('corrupt');
+    });
+
+    it('refuses a snapshot built with another analyzer as incompatible', async () => {
+      await writeSnapshot(indexOf(corpus), dir);
+      const error = await snapshotError(readSnapshot(dir, createAnalyzer({ stemmer: 'dutch_porter' })));
+      expect(error.reason).toBe('incompatible');
+      expect(error.message).toBe('built with analyzer nl-1-dutch, running nl-1-dutch_porter');
+    });
+
+    it('goes on while the index changes, and the loader re-reads exactly the articles that changed', async () => {
+      const [first, second, third, ...rest] = corpus;
+      const index = indexOf([first!, second!, ...rest]);
+      const before = results(index);
+      const writing = writeSnapshot(index, dir, { sliceMs: 0 });
+      // Change the index between the writer's slices.
+      await writerStarted(dir);
+      index.upsert(third!, versionOf(third!));
+      index.removeArticle(second!.id);
+      const stats = await writing;
+      expect(stats.dirty).toBe(2);
+
+      const loaded = await readSnapshot(dir, createAnalyzer());
+      expect([...loaded!.dirty].sort()).toEqual([second!.id, third!.id].sort());
+      // Neither changed article is half there: both are simply absent until re-read.
+      expect(loaded!.index.getArticle(second!.id)).toBeUndefined();
+      expect(loaded!.index.getArticle(third!.id)).toBeUndefined();
+      for (const doc of [...Array(third!.paragraphs.length).keys()].map((i) => `${third!.id}#${i + 1}`)) {
+        expect(loaded!.index.getParagraph(doc)).toBeUndefined();
+      }
+      // Re-reading them (as the service does from the store) restores the live index exactly.
+      loaded!.index.upsert(third!, versionOf(third!));
+      const live = results(index);
+      expect(results(loaded!.index).map((r) => [r.q, r.total, r.hits.map((h) => h[0])])).toEqual(live.map((r) => [r.q, r.total, r.hits.map((h) => h[0])]));
+      expect(before).not.toEqual(live);
+    });
+
+    it('leaves no temporary file behind, and the old snapshot in place, when a write fails', async () => {
+      const index = indexOf(corpus);
+      await writeSnapshot(index, dir);
+      const before = statSync(join(dir, SNAPSHOT_FILE)).mtimeMs;
+      const writing = writeSnapshot(index, dir, { sliceMs: 0 });
+      await writerStarted(dir);
+      index.adopt(indexOf(corpus.slice(0, 2))); // a wholesale swap invalidates the write
+      await expect(writing).rejects.toThrow('snapshot: the index was swapped while it was written; not saved');
+      expect(readdirSync(dir)).toEqual([SNAPSHOT_FILE]);
+      expect(statSync(join(dir, SNAPSHOT_FILE)).mtimeMs).toBe(before);
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SNAPSHOT_FILE } from '../src/index/snapshot.js';
+import { silentLogger } from '../src/logger.js';
+import { SearchService } from '../src/service.js';
+import { FIXTURES_DIR, SEED_ID } from './helpers/corpus.js';
+import { REPO_ROOT } from './helpers/shared.js';
+
+const ids = (service: SearchService, q: string) => service.searcher.search(q, { limit: 100, offset: 0 }).hits.map((h) => h.id).sort();
+
+/** Polls until `check` passes (live changes arrive asynchronously). */
+async function eventually(check: () => void, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+describe('service', () => {
+  let articlesDir: string;
+  let indexDir: string;
+  const running: SearchService[] = [];
+  const start = async (watch = true) => {
+    const service = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch, snapshotDelayMs: 50, stableMs: 50 }, silentLogger);
+    running.push(service);
+    return { service, report: await service.start() };
+  };
+  beforeEach(() => {
+    articlesDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-articles-'));
+    indexDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-index-'));
+    cpSync(join(REPO_ROOT, 'data', 'articles', `${SEED_ID}.txt`), join(articlesDir, `${SEED_ID}.txt`));
+    cpSync(FIXTURES_DIR, articlesDir, { recursive: true });
+  });
+  afterEach(async () => {
+    for (const s of running.splice(0)) await s.stop();
+    rmSync(articlesDir, { recursive: true, force: true });
+    rmSync(indexDir, { recursive: true, force: true });
+  });
+
+  describe('start', () => {
+    it('indexes every article without a snapshot, writes one, and loads it next time', async () => {
+      const first = await start(false);
+      expect(first.report).toMatchObject({ snapshot: 'missing', scan: { files: 4, upserts: 4, unchanged: 0 } });
+      expect(first.service.status()).toMatchObject({ ready: true, articles: 4, paragraphs: 26 });
+      const before = ids(first.service, 'NAVO');
+      await first.service.stop();
+      readFileSync(join(indexDir, SNAPSHOT_FILE)); // written on stop at the latest
+
+      const second = await start(false);
+      expect(second.report).toMatchObject({ snapshot: 'loaded', scan: { files: 4, upserts: 0, unchanged: 4, removals: 0 } });
+      expect(ids(second.service, 'NAVO')).toEqual(before);
+    });
+
+    it('reconciles the snapshot with edits made while it was down: only those articles are read', async () => {
+      const first = await start(false);
+      await first.service.stop();
+
+      writeFileSync(join(articlesDir, 'nieuw.txt'), 'title: Nieuw\n\nWitkoff sprak met Rutte.\n');
+      writeFileSync(join(articlesDir, 'navo-top-2025.txt'), 'title: NAVO-top\n\nDe top ging niet door.\n');
+      unlinkSync(join(articlesDir, 'markup-in-text.txt'));
+
+      const second = await start(false);
+      expect(second.report).toMatchObject({ snapshot: 'loaded', scan: { files: 4, upserts: 2, removals: 1, unchanged: 2 } });
+      expect(ids(second.service, 'Rutte')).toEqual(['nieuw#1']);
+      expect(ids(second.service, 'top')).toEqual(['navo-top-2025#1']);
+      expect(ids(second.service, 'NAVO')).toEqual([`${SEED_ID}#16`, `${SEED_ID}#18`]);
+    });
+
+    it('rebuilds from the articles when the snapshot is corrupt', async () => {
+      const first = await start(false);
+      const before = ids(first.service, 'gesprekken');
+      await first.service.stop();
+      const path = join(indexDir, SNAPSHOT_FILE);
+      writeFileSync(path, readFileSync(path).subarray(0, 5000));
+
+      const second = await start(false);
+      expect(second.report).toMatchObject({ snapshot: 'corrupt', scan: { upserts: 4 } });
+      expect(ids(second.service, 'gesprekken')).toEqual(before);
+    });
+  });
+
+  describe('live changes', () => {
+    it('makes a dropped, edited and deleted file searchable (or gone) while running', async () => {
+      const { service } = await start(true);
+      writeFileSync(join(articlesDir, 'live.txt'), 'title: Live\n\nDe Kremlin-woordvoerder sprak over Witkoff.\n');
+      await eventually(() => expect(ids(service, 'Witkoff')).toEqual([`${SEED_ID}#6`, 'live#1'].sort()));
+      writeFileSync(join(articlesDir, 'live.txt'), 'title: Live\n\nNu over de NAVO.\n');
+      await eventually(() => expect(ids(service, 'Witkoff')).toEqual([`${SEED_ID}#6`]));
+      expect(ids(service, 'NAVO')).toContain('live#1');
+      unlinkSync(join(articlesDir, 'live.txt'));
+      await eventually(() => expect(ids(service, 'NAVO')).not.toContain('live#1'));
+      expect(service.status().lastChangeAt).not.toBeNull();
+    });
+
+    it('persists live changes to the snapshot, debounced', async () => {
+      const { service } = await start(true);
+      await service.store.put('via-api', { title: 'Via de API', text: 'Een alinea over Istanbul en Oekraïne.' });
+      await service.stop();
+      const again = await start(false);
+      expect(again.report).toMatchObject({ snapshot: 'loaded', scan: { upserts: 0 } });
+      expect(ids(again.service, 'Istanbul')).toContain('via-api#1');
+    });
+  });
+
+  describe('rebuild', () => {
+    it('rebuilds in the background, keeps answering, takes in changes made meanwhile, and swaps at once', async () => {
+      const { service } = await start(true);
+      const before = ids(service, 'NAVO');
+      const run = service.indexer.rebuild(service.store);
+      expect(service.indexer.rebuild(service.store)).toBe(run); // one at a time
+      expect(ids(service, 'NAVO')).toEqual(before); // still answering from the current index
+      await service.store.put('tijdens', { title: 'Tijdens', text: 'De NAVO tijdens de rebuild.' });
+      await eventually(() => expect(service.indexer.rebuildStatus.running).toBe(false));
+      const last = service.indexer.rebuildStatus.last!;
+      expect(last).toMatchObject({ ok: true, error: null });
+      expect(last.progress.done).toBe(last.progress.total);
+      expect(last.progress.total).toBeGreaterThanOrEqual(4);
+      // The change made meanwhile is in, whether it came before the swap (replayed) or after it (applied).
+      await eventually(() => expect(ids(service, 'NAVO')).toEqual([...before, 'tijdens#1'].sort()));
+      expect(service.index.articleCount).toBe(5);
+    });
+  });
+});
