@@ -60,7 +60,10 @@ export class SearchService {
     this.indexer = new Indexer(this.index, logger);
     this.store = new FolderArticleStore(options.articlesDir, logger, options.stableMs === undefined ? {} : { stableMs: options.stableMs });
     this.snapshots = new SnapshotScheduler(this.index, options.indexDir, logger, options.snapshotDelayMs === undefined ? {} : { delayMs: options.snapshotDelayMs });
-    this.indexer.onChange(() => this.snapshots.changed());
+    // Not while starting: a snapshot of a half-built index is wasted work (start() schedules one when ready).
+    this.indexer.onChange(() => {
+      if (this.ready) this.snapshots.changed();
+    });
   }
 
   get isReady(): boolean {

@@ -74,6 +74,19 @@ describe('service', () => {
       expect(ids(second.service, 'NAVO')).toEqual([`${SEED_ID}#16`, `${SEED_ID}#18`]);
     });
 
+    it('writes no snapshot of a half-built index while starting, and one when ready', async () => {
+      for (let i = 0; i < 400; i++) writeFileSync(join(articlesDir, `extra-${i}.txt`), `title: Extra ${i}\n\nAlinea ${i} over de NAVO.\n`);
+      const written: string[] = [];
+      const logger = { ...silentLogger, info: (_obj: object, msg?: string) => void (msg?.startsWith('wrote snapshot') && written.push(msg)) };
+      const service = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch: false, snapshotDelayMs: 0 }, logger);
+      running.push(service);
+      await service.start(); // two scan batches of 256 files, each applied before ready
+      expect(written).toEqual([]);
+      await service.snapshots.flush();
+      expect(written).toHaveLength(1);
+      expect(written[0]).toContain('404 articles');
+    });
+
     it('rebuilds from the articles when the snapshot is corrupt', async () => {
       const first = await start(false);
       const before = ids(first.service, 'gesprekken');
