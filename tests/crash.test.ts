@@ -1,35 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_FILE } from '../src/index/snapshot.js';
+import { startChildServer } from './helpers/child-server.js';
 import { SEED_ID } from './helpers/corpus.js';
 import { REPO_ROOT } from './helpers/shared.js';
 
 const COPIES = 600; // 11,400 paragraphs: a snapshot write long enough to be caught in the middle
 const QUERIES = ['NAVO', 'Witkoff', 'gesprekken', 'oekraine', 'kopie7', 'kopie599', 'verzoening'];
 
-/** Runs src/main.ts; resolves log lines matching a pattern as they come. */
+/** The real server over these folders; a snapshot is written 1.5 s after a change. */
 function server(articlesDir: string, indexDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ARTICLES_DIR: articlesDir, INDEX_DIR: indexDir, SNAPSHOT_DELAY_MS: '1500', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
-  const waitFor = async (pattern: RegExp, after = 0, ms = 60_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = lines.slice(after).find((l) => pattern.test(String(l.msg)));
-      if (found) return found;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no log line ${pattern}: ${JSON.stringify(lines.slice(-5))}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { child, lines, waitFor };
+  return startChildServer({ ARTICLES_DIR: articlesDir, INDEX_DIR: indexDir, SNAPSHOT_DELAY_MS: '1500' });
 }
 
 async function searchAll(port: unknown) {

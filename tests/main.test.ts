@@ -1,45 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startChildServer } from './helpers/child-server.js';
 import { REPO_ROOT } from './helpers/shared.js';
 
 const indexDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-main-'));
 afterAll(() => rmSync(indexDir, { recursive: true, force: true }));
 
-/** Starts src/main.ts as `npm start` does, and collects its JSON log lines. */
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', INDEX_DIR: indexDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line));
-    } catch {
-      lines.push({ msg: line });
-    }
-    waiters.splice(0).forEach((w) => w());
-  });
-  const waitFor = async (pattern: RegExp, ms = 20_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = lines.find((l) => pattern.test(String(l.msg)));
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no log line matching ${pattern}; got ${JSON.stringify(lines)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  };
-  return { child, lines, waitFor };
-}
+/** Starts src/main.ts as `npm start` does, with a temporary INDEX_DIR. */
+const start = (env: Record<string, string>) => startChildServer({ INDEX_DIR: indexDir, ...env });
 
 let running: ChildProcess | undefined;
 afterEach(() => {
