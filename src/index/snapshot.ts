@@ -35,6 +35,11 @@ export const SNAPSHOT_FILE = 'snapshot.ndjson';
 const CHUNK_BYTES = 1 << 20;
 /** Records in one line (bounded further by CHUNK_BYTES). */
 const RECORDS_PER_LINE = 2048;
+/**
+ * Postings in one term record: a frequent term's list (13% of all paragraphs for the commonest content
+ * word) is split over several records, with yields between them, so no single step stalls the event loop.
+ */
+export const MAX_POSTINGS_PER_RECORD = 2048;
 
 /** Why a snapshot could not be used. */
 export class SnapshotError extends Error {
@@ -65,8 +70,9 @@ class Slicer {
   longest = 0;
   private count = 0;
   constructor(private readonly sliceMs: number) {}
-  async maybeYield(): Promise<void> {
-    if ((++this.count & 63) !== 0) return;
+  /** Yields if the slice is used up; checks the clock every 64th call, or always with `now`. */
+  async maybeYield(now = false): Promise<void> {
+    if (!now && (++this.count & 63) !== 0) return;
     const ran = performance.now() - this.started;
     if (ran < this.sliceMs) return;
     this.longest = Math.max(this.longest, ran);
@@ -187,9 +193,26 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
     const termLines = new RecordBatcher(out, 't');
     for (const [term, postings] of walkTerms(mini)) {
       await slicer.maybeYield();
-      let size = term.length + 8;
-      for (const freqs of postings.values()) size += freqs.size * 10;
-      await termLines.add([term, postingsToJSON(postings)], size);
+      let count = 0;
+      for (const freqs of postings.values()) count += freqs.size;
+      if (count <= MAX_POSTINGS_PER_RECORD) {
+        await termLines.add([term, postingsToJSON(postings)], term.length + 8 + count * 10);
+        continue;
+      }
+      // A frequent term: its postings in parts, each its own record; the loader merges them.
+      for (const [fieldId, freqs] of postings) {
+        let part: Record<string, number> = {};
+        let n = 0;
+        for (const [shortId, freq] of freqs) {
+          part[shortId] = freq;
+          if (++n < MAX_POSTINGS_PER_RECORD) continue;
+          await termLines.add([term, { [fieldId]: part }], n * 10);
+          await slicer.maybeYield(true);
+          part = {};
+          n = 0;
+        }
+        if (n > 0) await termLines.add([term, { [fieldId]: part }], n * 10);
+      }
     }
     await termLines.flush();
 
@@ -273,7 +296,8 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   const articleRecords: ArticleRecord[] = [];
   const docIds: Record<string, string> = {};
   const lengths: Record<string, number[]> = {};
-  const terms: Array<[string, Record<string, Record<string, number>>]> = [];
+  /** Term → field → postings; a frequent term's postings arrive in several records and are merged here. */
+  const terms = new Map<string, Record<string, Record<string, number>>>();
   const dirty = new Set<string>();
 
   const input = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES }), crlfDelay: Infinity });
@@ -315,7 +339,11 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
         for (const [shortId, lens] of payload as Array<[number, number[]]>) lengths[shortId] = lens;
         break;
       case 't':
-        for (const entry of payload as typeof terms) terms.push(entry);
+        for (const [term, fields] of payload as Array<[string, Record<string, Record<string, number>>]>) {
+          const known = terms.get(term);
+          if (!known) terms.set(term, fields);
+          else for (const [fieldId, postings] of Object.entries(fields)) known[fieldId] = Object.assign(known[fieldId] ?? {}, postings);
+        }
         break;
       case 'm':
         meta = payload as typeof meta;
@@ -348,10 +376,10 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   const counts = consistent ? {} : { documentCount: shortIds.length, averageFieldLength: sums.map((sum) => sum / Math.max(1, measured)) };
 
   const mini = await MiniSearch.loadJSAsync<ParagraphDoc>(
-    { ...meta, ...counts, serializationVersion: 2, index: terms, documentIds: docIds, fieldLength: lengths, storedFields: {} },
+    { ...meta, ...counts, serializationVersion: 2, index: [...terms], documentIds: docIds, fieldLength: lengths, storedFields: {} },
     miniSearchOptions(analyzer),
   );
-  terms.length = 0;
+  terms.clear();
 
   // Keep only articles whose every paragraph is in the index and nothing else; the rest are dirty.
   const clean = new Map<string, { article: Article; version: ArticleVersion }>();

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import type { Article } from '../../src/articles/article.js';
 import { SearchIndex } from '../../src/index/search-index.js';
-import { readSnapshot, SNAPSHOT_FILE, SnapshotError, writeSnapshot } from '../../src/index/snapshot.js';
+import { MAX_POSTINGS_PER_RECORD, readSnapshot, SNAPSHOT_FILE, SnapshotError, writeSnapshot } from '../../src/index/snapshot.js';
 import { Searcher } from '../../src/search/search.js';
 import { fixtureArticles } from '../helpers/corpus.js';
 import { udArticles, versionOf } from '../helpers/ud.js';
@@ -68,6 +68,22 @@ describe('snapshot', () => {
       expect(loaded!.index.paragraphCount).toBe(index.paragraphCount);
       expect(loaded!.index.getArticle(corpus[1]!.id)).toBeUndefined();
       expect([...loaded!.index.knownVersions()]).toEqual([...index.knownVersions()]);
+      expect(results(loaded!.index)).toEqual(results(index));
+    });
+
+    it('splits a frequent term over several records, and merges them back', async () => {
+      const many = Array.from({ length: MAX_POSTINGS_PER_RECORD * 2 + 100 }, (_, i): Article => ({
+        id: `kort-${i}`, title: `Kort ${i}`, date: null, source: null, url: null, paragraphs: [`De NAVO en bericht ${i}.`],
+      }));
+      const index = indexOf([...corpus, ...many]);
+      await writeSnapshot(index, dir);
+      const records = readFileSync(join(dir, SNAPSHOT_FILE), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('["t"'))
+        .flatMap((line) => (JSON.parse(line)[1] as Array<[string, unknown]>).filter(([term]) => term === 'navo'));
+      expect(records.length).toBe(3);
+      const loaded = await readSnapshot(dir, createAnalyzer());
+      expect(loaded!.index.search('navo')).toHaveLength(index.search('navo').length);
       expect(results(loaded!.index)).toEqual(results(index));
     });
 
