@@ -4,15 +4,21 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './words.js';
 
-export interface RunningServer {
+/** The real server as a child process, and its JSON log lines as they come. */
+export interface ServerProcess {
   child: ChildProcess;
-  port: number;
   lines: Array<Record<string, unknown>>;
+  /** The first log line (at or after index `after`) whose message matches; throws if the server exits first. */
   waitFor(pattern: RegExp, after?: number, ms?: number): Promise<Record<string, unknown>>;
+}
+
+export interface RunningServer extends ServerProcess {
+  port: number;
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/** Spawns src/main.ts as `npm start` does (port 0 on 127.0.0.1 unless `env` says otherwise); does not wait. */
+export function spawnServer(env: Record<string, string>, defaultWaitMs = 30 * 60_000): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -26,26 +32,31 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       lines.push({ msg: line });
     }
   });
-  const waitFor = async (pattern: RegExp, after = 0, ms = 30 * 60_000) => {
+  const waitFor = async (pattern: RegExp, after = 0, ms = defaultWaitMs) => {
     const deadline = Date.now() + ms;
     for (;;) {
       const found = lines.slice(after).find((l) => pattern.test(String(l.msg)));
       if (found) return found;
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before logging ${pattern}`);
-      if (Date.now() > deadline) throw new Error(`no log line ${pattern} within ${ms} ms`);
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`no log line matching ${pattern} (exit ${child.exitCode}); last lines: ${JSON.stringify(lines.slice(-5))}`);
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
   };
-  const listening = await waitFor(/^listening on/);
+  return { child, lines, waitFor };
+}
+
+/** Spawns the server and waits until it listens. */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const server = spawnServer(env);
+  const listening = await server.waitFor(/^listening on/);
   return {
-    child,
+    ...server,
     port: Number(listening.port),
-    lines,
-    waitFor,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      if (server.child.exitCode !== null) return;
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
     },
   };
 }
