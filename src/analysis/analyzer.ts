@@ -16,6 +16,14 @@ export const ANALYZER_REVISION = 1;
 /** Words (or compound wholes) longer than this, normalized, are kept as tokens but not indexed. */
 export const MAX_TERM_LENGTH = 64;
 
+/**
+ * Distinct written words whose analysis each analyzer remembers. Word frequencies follow Zipf's law, so
+ * the words met first are mostly the frequent ones and a bounded memo serves nearly every token: indexing
+ * and highlighting then stem each distinct word once instead of at every occurrence. Beyond the bound new
+ * words are analyzed without being remembered (no eviction churn; memory stays bounded, a few MB).
+ */
+export const WORD_MEMO_SIZE = 50_000;
+
 /** One word of the text, as the analyzer sees it. */
 export interface Token {
   /** The word exactly as written: `text.slice(start, end)`. */
@@ -31,7 +39,7 @@ export interface Token {
   /** On the stop list (compared without diacritics): never indexed, but still a token with offsets. */
   stopword: boolean;
   /** The index terms this word contributes itself (a compound's parts add their own). */
-  terms: string[];
+  terms: readonly string[];
   /** A hyphenated compound's parts, each a token of its own (`Kremlin`, `woordvoerder`). */
   parts?: Token[];
 }
@@ -40,7 +48,7 @@ export interface Token {
 interface WordAnalysis {
   stem: string;
   stopword: boolean;
-  terms: string[];
+  terms: readonly string[];
 }
 
 export interface AnalyzerOptions {
@@ -64,7 +72,7 @@ export interface Analyzer {
 
 /**
  * Builds an analyzer for one stemmer.
- * @example createAnalyzer().analyze('Oekraïense gesprekken')[1].terms // ['gesprek']
+ * @example createAnalyzer().analyze('Oekraïense gesprekken')[1].terms // ['sprek'] (KP drops the ge- prefix)
  */
 export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const stemmerName = options.stemmer ?? DEFAULT_STEMMER;
@@ -92,15 +100,27 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return { stem: stemmed, stopword: false, terms };
   }
 
+  /** A written word's normalized form and analysis; remembered (see WORD_MEMO_SIZE). Results are frozen: shared. */
+  const memo = new Map<string, { normalized: string; analysis: WordAnalysis }>();
+  function analyzeWritten(surface: string): { normalized: string; analysis: WordAnalysis } {
+    const known = memo.get(surface);
+    if (known !== undefined) return known;
+    const normalized = normalizeWord(surface);
+    const analysis = analyzeWord(normalized);
+    Object.freeze(analysis.terms);
+    const entry = Object.freeze({ normalized, analysis: Object.freeze(analysis) });
+    if (memo.size < WORD_MEMO_SIZE) memo.set(surface, entry);
+    return entry;
+  }
+
   function stemUnlessNumber(normalized: string): string {
     return hasDigit(normalized) ? normalized : stem(normalized);
   }
 
   function wordToken(text: string, start: number, end: number): Token {
     const surface = text.slice(start, end);
-    const normalized = normalizeWord(surface);
-    const { stem: stemmed, stopword, terms } = analyzeWord(normalized);
-    return { surface, start, end, normalized, stem: stemmed, stopword, terms };
+    const { normalized, analysis } = analyzeWritten(surface);
+    return { surface, start, end, normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms };
   }
 
   /** The joined form of a compound's parts, analyzed as one word (`kremlinwoordvoerder`). */
@@ -137,13 +157,18 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const out: string[] = [];
     forEachWord(text, (start, end, bounds) => {
       if (bounds.length === 2) {
-        pushAll(out, analyzeWord(normalizeWord(text.slice(start, end))).terms);
+        pushAll(out, analyzeWritten(text.slice(start, end)).analysis.terms);
         return;
       }
       const normalizedParts: string[] = [];
-      for (let b = 0; b < bounds.length; b += 2) normalizedParts.push(normalizeWord(text.slice(bounds[b], bounds[b + 1])));
+      const partTerms: Array<readonly string[]> = [];
+      for (let b = 0; b < bounds.length; b += 2) {
+        const part = analyzeWritten(text.slice(bounds[b], bounds[b + 1]));
+        normalizedParts.push(part.normalized);
+        partTerms.push(part.analysis.terms);
+      }
       pushAll(out, compoundWhole(normalizedParts).terms);
-      for (const part of normalizedParts) pushAll(out, analyzeWord(part).terms);
+      for (const terms of partTerms) pushAll(out, terms);
     });
     return out;
   }
@@ -174,7 +199,7 @@ function pushAll(out: string[], items: readonly string[]): void {
 }
 
 /** Every index term of a token, its parts' included. */
-export function tokenTerms(token: Token): string[] {
+export function tokenTerms(token: Token): readonly string[] {
   if (!token.parts) return token.terms;
   return [...token.terms, ...token.parts.flatMap((p) => p.terms)];
 }

@@ -1,7 +1,9 @@
 /**
- * Read access to MiniSearch 7.2's internal index, for the snapshot writer. MiniSearch's own `toJSON`
- * builds the whole serialized index in one synchronous call (seconds at a million paragraphs, and a string
- * V8 cannot hold); walking these structures lets the writer emit it in slices, yielding between them.
+ * Read access to MiniSearch 7.2's internal index, for the snapshot writer and the query engine.
+ * MiniSearch's own `toJSON` builds the whole serialized index in one synchronous call (seconds at a million
+ * paragraphs, and a string V8 cannot hold); walking these structures lets the writer emit it in slices,
+ * yielding between them. The query engine reads postings and field lengths to score without MiniSearch's
+ * per-posting allocations (src/index/query-engine.ts).
  * Pinned to minisearch 7.2.0 (package.json); tests/index/minisearch-internals.test.ts checks that the walk
  * gives exactly what `toJSON` gives, so an upgrade that changes the internals fails there first.
  */
@@ -12,8 +14,16 @@ export type TermPostings = Map<number, Map<number, number>>;
 /** A node of MiniSearch's radix tree: key fragments to child nodes; the empty key holds the term's postings. */
 type TreeNode = Map<string, TreeNode | TermPostings>;
 
+/** MiniSearch's radix tree (SearchableMap): exact, prefix and fuzzy term look-ups. */
+interface TermTree {
+  _tree: TreeNode;
+  get(term: string): TermPostings | undefined;
+  atPrefix(prefix: string): Iterable<[string, TermPostings]>;
+  fuzzyGet(term: string, maxDistance: number): Map<string, [TermPostings, number]>;
+}
+
 interface Internals {
-  _index: { _tree: TreeNode };
+  _index: TermTree;
   _documentIds: Map<number, string>;
   _fieldLength: Map<number, number[]>;
   _fieldIds: Record<string, number>;
@@ -78,4 +88,31 @@ export function postingsToJSON(postings: TermPostings): Record<string, Record<st
   const out: Record<string, Record<string, number>> = {};
   for (const [fieldId, freqs] of postings) out[fieldId] = Object.fromEntries(freqs);
   return out;
+}
+
+/** What BM25 scoring reads from a MiniSearch index. Live: read at query time, it changes with every add and remove. */
+export interface ScoringView {
+  readonly terms: TermTree;
+  readonly documentIds: Map<number, string>;
+  readonly fieldLength: Map<number, number[]>;
+  documentCount(): number;
+  averageFieldLength(fieldId: number): number;
+  dirtCount(): number;
+  nextId(): number;
+  readonly fieldIds: Record<string, number>;
+}
+
+export function scoringView<T>(mini: MiniSearch<T>): ScoringView {
+  const i = internals(mini);
+  // Getters: MiniSearch replaces these objects when it is cleared (`removeAll()` without arguments).
+  return {
+    get terms() { return i._index; },
+    get documentIds() { return i._documentIds; },
+    get fieldLength() { return i._fieldLength; },
+    documentCount: () => i._documentCount,
+    averageFieldLength: (fieldId) => i._avgFieldLength[fieldId] ?? 0,
+    dirtCount: () => i._dirtCount,
+    nextId: () => i._nextId,
+    get fieldIds() { return i._fieldIds; },
+  };
 }

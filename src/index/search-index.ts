@@ -7,9 +7,9 @@ import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
 import type { ArticleVersion } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { compareParagraphIds, QueryEngine, type QueryNode, type TermQuery } from './query-engine.js';
 
-/** A query over index terms: a term, or terms and sub-queries combined with AND or OR. */
-export type QueryNode = string | { combineWith: 'AND' | 'OR'; queries: QueryNode[] };
+export type { QueryNode, TermQuery } from './query-engine.js';
 
 /** A paragraph that matched, with MiniSearch's BM25 score and the index terms it matched on. */
 export interface IndexMatch {
@@ -34,6 +34,22 @@ export function miniSearchOptions(analyzer: Analyzer) {
   };
 }
 
+/** The best matches of a query, and how many paragraphs match in all. */
+export interface TopMatches {
+  total: number;
+  matches: IndexMatch[];
+}
+
+/** A query node in MiniSearch's own form: a prefix or fuzzy leaf becomes a one-term query with options. */
+export function toMiniSearchQuery(node: QueryNode): string | Record<string, unknown> {
+  if (typeof node === 'string') return node;
+  if ('queries' in node) return { combineWith: node.combineWith, queries: node.queries.map(toMiniSearchQuery) };
+  const options: Record<string, unknown> = { combineWith: 'OR', queries: [node.term] };
+  if (node.prefix) options.prefix = true;
+  if (node.fuzzy) options.fuzzy = node.fuzzy;
+  return options;
+}
+
 /** Collects the ids of articles changed while it is open (for snapshots and rebuilds taken during changes). */
 export interface ChangeTracker {
   readonly ids: ReadonlySet<string>;
@@ -44,6 +60,7 @@ export interface ChangeTracker {
 
 export class SearchIndex {
   private mini: MiniSearch<ParagraphDoc>;
+  private engine: QueryEngine;
   private articles = new Map<string, Article>();
   private paragraphs = new Map<string, ParagraphDoc>();
   private versions = new Map<string, ArticleVersion>();
@@ -56,6 +73,7 @@ export class SearchIndex {
     mini?: MiniSearch<ParagraphDoc>,
   ) {
     this.mini = mini ?? new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
+    this.engine = new QueryEngine(this.mini);
   }
 
   /** The MiniSearch instance, for the snapshot writer; nothing else should reach into it. */
@@ -125,6 +143,7 @@ export class SearchIndex {
    */
   adopt(other: SearchIndex): void {
     this.mini = other.mini;
+    this.engine = other.engine;
     this.articles = other.articles;
     this.paragraphs = other.paragraphs;
     this.versions = other.versions;
@@ -172,9 +191,38 @@ export class SearchIndex {
     return true;
   }
 
-  /** Every paragraph matching `query`, best first (ties by article id, then paragraph number). */
+  /**
+   * The best `k` paragraphs matching `query` (best first; ties by article id, then paragraph number) and
+   * the number matching in all. Scores are MiniSearch's BM25, computed by our query engine.
+   */
+  top(query: QueryNode, k: number): TopMatches {
+    const result = this.engine.top(query, k);
+    if (result === null) {
+      // Too many distinct terms for the engine's mask (over 31): MiniSearch's own search, exhaustively.
+      const all = this.search(query);
+      return { total: all.length, matches: all.slice(0, k) };
+    }
+    const matches: IndexMatch[] = [];
+    for (const { shortId, id, score } of result.top) {
+      const doc = this.paragraphs.get(id);
+      if (doc) matches.push({ doc, score, terms: result.matchedTerms(shortId) });
+    }
+    return { total: result.total, matches };
+  }
+
+  /** The index terms a leaf matches that occur in the index (with its prefix or fuzzy expansions). */
+  expandTerms(leaf: TermQuery): string[] {
+    return this.engine.expandTerms(leaf);
+  }
+
+  /** Number of paragraphs holding the index term `term`. */
+  documentFrequency(term: string): number {
+    return this.engine.documentFrequency(term);
+  }
+
+  /** Every paragraph matching `query`, best first, by MiniSearch's own search: the reference `top` must equal. */
   search(query: QueryNode): IndexMatch[] {
-    const results = this.mini.search(query);
+    const results = this.mini.search(toMiniSearchQuery(query) as Parameters<MiniSearch['search']>[0]);
     const matches: IndexMatch[] = [];
     for (const r of results) {
       const doc = this.paragraphs.get(r.id as string);
@@ -186,8 +234,7 @@ export class SearchIndex {
 
 function byScoreThenPosition(a: IndexMatch, b: IndexMatch): number {
   if (b.score !== a.score) return b.score - a.score;
-  if (a.doc.articleId !== b.doc.articleId) return a.doc.articleId < b.doc.articleId ? -1 : 1;
-  return a.doc.paragraph - b.doc.paragraph;
+  return compareParagraphIds(a.doc.id, b.doc.id);
 }
 
 /**

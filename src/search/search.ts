@@ -1,11 +1,12 @@
 /**
- * Query → hits: parse with the analyzer, require every word (falling back to any word when that finds
- * nothing), rank by MiniSearch's BM25, page, and highlight the page's paragraphs.
+ * Query → hits: parse with the analyzer, let words that occur nowhere match similar words (typos),
+ * require every word (falling back to any word when that finds nothing), rank the page's worth by BM25
+ * in our query engine, and highlight those paragraphs on the terms each one matched.
  */
 import type { Article } from '../articles/article.js';
-import type { SearchIndex } from '../index/search-index.js';
+import type { QueryNode, SearchIndex } from '../index/search-index.js';
 import { highlight, markSpans, matchSpans, type Span } from './highlight.js';
-import { combineClauses, parseQuery } from './query.js';
+import { combineClauses, leafTerms, parseQuery, withTypos, type ParsedQuery } from './query.js';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
@@ -33,6 +34,8 @@ export interface SearchResponse {
   tookMs: number;
   /** True when no paragraph held every word, and the hits hold any of them. */
   fallback: boolean;
+  /** Words (as typed) that occur nowhere in the index and were matched to words within one or two edits. */
+  approximate: string[];
   /** The index terms the query was analyzed into. */
   terms: string[];
   /** Words left out of the query because they are stopwords. */
@@ -58,14 +61,17 @@ export class Searcher {
     const started = performance.now();
     const analyzer = this.index.analyzer;
     const parsed = parseQuery(text, analyzer);
+    const { clauses, approximate } = this.relax(parsed);
+    // Only the page's worth is ranked; the total still counts every match.
+    const k = page.offset + page.limit;
     let fallback = false;
-    let matches = this.run(combineClauses(parsed.clauses, 'AND'));
-    if (matches.length === 0 && parsed.clauses.length > 1) {
-      matches = this.run(combineClauses(parsed.clauses, 'OR'));
-      fallback = matches.length > 0;
+    let found = this.run(combineClauses(clauses, 'AND'), k);
+    if (found.total === 0 && clauses.length > 1) {
+      found = this.run(combineClauses(clauses, 'OR'), k);
+      fallback = found.total > 0;
     }
-    const hits = matches.slice(page.offset, page.offset + page.limit).map(({ doc, score, terms }): SearchHit => {
-      // Mark exactly the terms this paragraph scored on.
+    const hits = found.matches.slice(page.offset).map(({ doc, score, terms }): SearchHit => {
+      // Mark exactly the terms this paragraph scored on (the engine reports them with the match).
       const marked = highlight(doc.text, analyzer.analyze(doc.text), new Set(terms));
       return {
         id: doc.id,
@@ -81,9 +87,10 @@ export class Searcher {
     });
     return {
       query: text,
-      total: matches.length,
+      total: found.total,
       tookMs: Math.round((performance.now() - started) * 100) / 100,
       fallback,
+      approximate: found.total > 0 ? approximate : [],
       terms: parsed.terms,
       ignored: parsed.ignored,
       hits,
@@ -93,14 +100,41 @@ export class Searcher {
   /** Every paragraph of an article with the words of `query` marked (none when the query is empty). */
   markArticle(article: Article, query: string): MarkedParagraph[] {
     const analyzer = this.index.analyzer;
-    const terms = new Set(query.trim() === '' ? [] : parseQuery(query, analyzer).terms);
+    const terms = new Set<string>();
+    if (query.trim() !== '') {
+      const parsed = parseQuery(query, analyzer);
+      for (const t of parsed.terms) terms.add(t);
+      // Prefix and typo leaves mark the index terms they expand to, as they do in the hits.
+      for (const leaf of this.relax(parsed).clauses.flatMap(leafTerms)) {
+        if (typeof leaf !== 'string') for (const t of this.index.expandTerms(leaf)) terms.add(t);
+      }
+    }
     return article.paragraphs.map((text, i) => ({
       n: i + 1,
       html: markSpans(text, terms.size === 0 ? [] : matchSpans(analyzer.analyze(text), terms)),
     }));
   }
 
-  private run(query: ReturnType<typeof combineClauses>) {
-    return query === null ? [] : this.index.search(query);
+  /**
+   * The clauses to search: a word that occurs nowhere in the index as typed (every exact term of its
+   * clause has no paragraph) is read as a typo and may match terms within `typoDistance` edits. A known
+   * word is taken as typed, so typo tolerance never dilutes a query that can be answered exactly.
+   */
+  private relax(parsed: ParsedQuery): { clauses: QueryNode[]; approximate: string[] } {
+    const approximate: string[] = [];
+    const clauses = parsed.clauses.map((clause, i) => {
+      const leaves = leafTerms(clause);
+      const unknown = leaves.every((leaf) => typeof leaf === 'string' && this.index.documentFrequency(leaf) === 0);
+      if (!unknown) return clause;
+      const relaxed = withTypos(clause);
+      if (!leafTerms(relaxed).some((leaf) => typeof leaf !== 'string' && leaf.fuzzy)) return clause;
+      approximate.push(parsed.words[i]!);
+      return relaxed;
+    });
+    return { clauses, approximate };
+  }
+
+  private run(query: QueryNode | null, k: number) {
+    return query === null ? { total: 0, matches: [] } : this.index.top(query, k);
   }
 }

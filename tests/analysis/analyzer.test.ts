@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer, MAX_TERM_LENGTH, tokenTerms, type Token } from '../../src/analysis/analyzer.js';
+import { createAnalyzer, MAX_TERM_LENGTH, tokenTerms, WORD_MEMO_SIZE, type Token } from '../../src/analysis/analyzer.js';
 import { foldDiacritics } from '../../src/analysis/normalize.js';
 import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
 
@@ -187,6 +187,25 @@ describe('analyzer', () => {
         { numRuns: 2000 },
       );
       for (const p of seedParagraphs) expect(analyzer.indexTerms(p)).toEqual(analyzer.analyze(p).flatMap(tokenTerms));
+    });
+  });
+
+  describe('the word memo', () => {
+    it('gives the same analysis whether a word is remembered, met again, or met after the memo is full', () => {
+      const memoized = createAnalyzer();
+      const words = Array.from({ length: WORD_MEMO_SIZE + 500 }, (_, i) => `woord${i.toString(36)}en`);
+      const late = 'Financiële gesprekken in Oekraïne';
+      const first = memoized.analyze(late);
+      memoized.indexTerms(words.join(' ')); // fills the memo beyond its bound
+      expect(memoized.analyze(late)).toEqual(first);
+      expect(memoized.indexTerms(`${words.at(-1)} ${late}`)).toEqual(createAnalyzer().indexTerms(`${words.at(-1)} ${late}`));
+    });
+
+    it("shares frozen term lists, so no caller can change another text's analysis", () => {
+      const analyzer = createAnalyzer();
+      const [token] = analyzer.analyze('gesprekken');
+      expect(() => (token!.terms as string[]).push('x')).toThrow(TypeError);
+      expect(analyzer.analyze('gesprekken')[0]!.terms).toEqual(['sprek']);
     });
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
-import { combineClauses, parseQuery } from '../../src/search/query.js';
+import { combineClauses, parseQuery, withTypos } from '../../src/search/query.js';
 
 const analyzer = createAnalyzer();
 
@@ -11,8 +11,40 @@ describe('query', () => {
       expect(parseQuery('de NAVO en Oekraïne', analyzer)).toEqual({
         text: 'de NAVO en Oekraïne',
         clauses: ['navo', 'oekraine'],
+        words: ['NAVO', 'Oekraïne'],
         terms: ['navo', 'oekraine'],
         ignored: ['de', 'en'],
+        prefixes: [],
+      });
+    });
+
+    it('reads a word ending in * as a prefix, of the word as written and of its stem (KP: regeringen → regeer)', () => {
+      expect(parseQuery('onderhan*', analyzer).clauses).toEqual([{ term: 'onderhan', prefix: true }]);
+      expect(parseQuery('Regeringen*', analyzer).clauses).toEqual([
+        { combineWith: 'OR', queries: [{ term: 'regeringen', prefix: true }, { term: 'regeer', prefix: true }] },
+      ]);
+      expect(parseQuery('Oekraï*', analyzer).prefixes).toEqual(['oekrai']);
+    });
+
+    it('expands a stopword typed as a prefix, but not a prefix shorter than three letters', () => {
+      expect(parseQuery('voor*', analyzer)).toMatchObject({ clauses: [{ term: 'voor', prefix: true }], ignored: [] });
+      expect(parseQuery('ge* NAVO', analyzer).clauses).toEqual(['navo']);
+      expect(parseQuery('na* NAVO', analyzer).ignored).toEqual(['na']);
+    });
+
+    it('makes only the last part of a compound a prefix', () => {
+      expect(parseQuery('oud-minis*', analyzer).clauses).toEqual([{ combineWith: 'AND', queries: ['oud', { term: 'minis', prefix: true }] }]);
+    });
+  });
+
+  describe('withTypos', () => {
+    it('allows one edit from 4 letters and two from 8, none below 4, and leaves prefixes alone', () => {
+      expect(withTypos('abc')).toBe('abc');
+      expect(withTypos('witkof')).toEqual({ term: 'witkof', fuzzy: 1 });
+      expect(withTypos('onderhandel')).toEqual({ term: 'onderhandel', fuzzy: 2 });
+      expect(withTypos({ combineWith: 'OR', queries: ['financieel', { term: 'fin', prefix: true }] })).toEqual({
+        combineWith: 'OR',
+        queries: [{ term: 'financieel', fuzzy: 2 }, { term: 'fin', prefix: true }],
       });
     });
 

@@ -73,6 +73,40 @@ describe('search', () => {
       expect(seed.search('Rusland', { limit: 10, offset: 1000 }).hits).toEqual([]);
     });
 
+    it('reads a word that occurs nowhere as a typo of a similar word, says so, and marks what matched', () => {
+      const r = seed.search('Witkof');
+      expect(r).toMatchObject({ total: 1, approximate: ['Witkof'], fallback: false });
+      expect(r.hits[0]!.highlight).toContain('<mark>Witkoff</mark>');
+      expect(seed.search('Witkoff').approximate).toEqual([]);
+    });
+
+    it('takes a word that occurs as typed, even next to a typo', () => {
+      const r = seed.search('Witkof NAVO');
+      expect(r.approximate).toEqual(['Witkof']);
+      // Witkoff and NAVO never share a paragraph: any-word fallback, and NAVO was not fuzzed into other words.
+      expect(r.fallback).toBe(true);
+      expect(ids(r).sort()).toEqual([6, 16, 18].map((n) => `${SEED_ID}#${n}`).sort());
+    });
+
+    it('expands a word ending in * to every word it begins, and marks them', () => {
+      const r = seed.search('Kreml*');
+      // Every Kreml… word is Kremlin or a compound holding it, whose parts are indexed too.
+      expect(r.total).toBe(seed.search('Kremlin').total);
+      expect(r.total).toBeGreaterThan(0);
+      expect(r.hits.every((h) => /<mark>Kreml[^<]*<\/mark>/.test(h.highlight))).toBe(true);
+      const page = seed.markArticle(seedArticle(), 'Kreml*');
+      expect(page.some((p) => p.html.includes('<mark>Kremlin'))).toBe(true);
+    });
+
+    it('counts every match but ranks only the page asked for, in the same order as a longer page', () => {
+      const long = seed.search('Rusland Oekraïne', { limit: 100, offset: 0 });
+      for (const offset of [0, 1, 3]) {
+        const short = seed.search('Rusland Oekraïne', { limit: 2, offset });
+        expect(short.total).toBe(long.total);
+        expect(ids(short)).toEqual(ids(long).slice(offset, offset + 2));
+      }
+    });
+
     it('keeps markup in paragraphs and queries inert', () => {
       const r = fixtures.search('<script>alert("NAVO")</script>');
       const hit = r.hits.find((h) => h.articleId === 'markup-in-text')!;
