@@ -1,7 +1,10 @@
 /** Starts the real server (src/main.ts) as a child process for benchmarks, and reads its JSON log. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './words.js';
 
 /** The real server as a child process, and its JSON log lines as they come. */
@@ -79,4 +82,46 @@ export async function waitReady(port: number, ms = 30 * 60_000): Promise<void> {
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Whether the module at `moduleUrl` (its `import.meta.url`) is the script node was started with. */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(resolve(process.argv[1])).href;
+}
+
+/** A corpus the server may add files to, and a staging folder on the same file system for atomic renames. */
+export interface WorkingCorpus {
+  articlesDir: string;
+  stagingDir: string;
+  /** Removes both folders (the original corpus is never touched). */
+  remove(): void;
+}
+
+/**
+ * A working copy of `corpusDir` whose files are hard links, so a million-paragraph corpus is "copied" in
+ * about a second: the benchmarks only ever add files (renames, admin POSTs), never change or delete one, so
+ * the original stays as it was. Falls back to copying where links are refused (another file system).
+ */
+export function workingCorpus(corpusDir: string): WorkingCorpus {
+  const root = mkdtempSync(join(tmpdir(), 'nieuwszoeker-bench-work-'));
+  const articlesDir = join(root, 'articles');
+  const stagingDir = join(root, 'staging');
+  mkdirSync(articlesDir);
+  mkdirSync(stagingDir);
+  for (const entry of readdirSync(corpusDir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const from = join(corpusDir, entry.name);
+    const to = join(articlesDir, entry.name);
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  }
+  return { articlesDir, stagingDir, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The time of a log line (pino's epoch milliseconds). */
+export function logTime(line: Record<string, unknown>): number {
+  return Number(line.time);
 }

@@ -51,6 +51,9 @@ interface WordAnalysis {
   terms: readonly string[];
 }
 
+/** Receives a word's `[start, end)` offsets and index terms (shared and frozen: read, never keep or change). */
+export type TermsVisitor = (start: number, end: number, terms: readonly string[], part: boolean) => void;
+
 export interface AnalyzerOptions {
   /** Snowball algorithm: `dutch` (Kraaij-Pohlmann, default) or `dutch_porter`. */
   stemmer?: StemmerName;
@@ -64,6 +67,11 @@ export interface Analyzer {
   analyze(text: string): Token[];
   /** The index terms of `text`, in order: what the index stores for it. Same result as `analyze`, faster. */
   indexTerms(text: string): string[];
+  /**
+   * Every word's offsets and index terms, without building tokens (the highlighter's path: it allocates
+   * next to nothing). A compound is visited whole, then each part with `part` true.
+   */
+  forEachTerms(text: string, visit: TermsVisitor): void;
   /** MiniSearch's `tokenize` hook: the words of `text` as written. */
   tokenize(text: string): string[];
   /** MiniSearch's `processTerm` hook: the index terms of one word, or null for a stopword. */
@@ -123,9 +131,39 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return { surface, start, end, normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms };
   }
 
+  /** Compound wholes by their joined normalized form, remembered like written words. */
+  const wholeMemo = new Map<string, WordAnalysis>();
+
   /** The joined form of a compound's parts, analyzed as one word (`kremlinwoordvoerder`). */
   function compoundWhole(normalizedParts: string[]): WordAnalysis {
-    return analyzeWord(normalizedParts.join(''));
+    const joined = normalizedParts.join('');
+    const known = wholeMemo.get(joined);
+    if (known !== undefined) return known;
+    const analysis = analyzeWord(joined);
+    Object.freeze(analysis.terms);
+    Object.freeze(analysis);
+    if (wholeMemo.size < WORD_MEMO_SIZE) wholeMemo.set(joined, analysis);
+    return analysis;
+  }
+
+  function forEachTerms(text: string, visit: TermsVisitor): void {
+    const normalizedParts: string[] = [];
+    const partTerms: Array<readonly string[]> = [];
+    forEachWord(text, (start, end, bounds) => {
+      if (bounds.length === 2) {
+        visit(start, end, analyzeWritten(text.slice(start, end)).analysis.terms, false);
+        return;
+      }
+      normalizedParts.length = 0;
+      partTerms.length = 0;
+      for (let b = 0; b < bounds.length; b += 2) {
+        const part = analyzeWritten(text.slice(bounds[b], bounds[b + 1]));
+        normalizedParts.push(part.normalized);
+        partTerms.push(part.analysis.terms);
+      }
+      visit(start, end, compoundWhole(normalizedParts).terms, false);
+      for (let b = 0; b < bounds.length; b += 2) visit(bounds[b]!, bounds[b + 1]!, partTerms[b >> 1]!, true);
+    });
   }
 
   function analyze(text: string): Token[] {
@@ -189,6 +227,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     stemmer: stemmerName,
     analyze,
     indexTerms,
+    forEachTerms,
     tokenize,
     processTerm,
   };

@@ -7,7 +7,7 @@
  * Pinned to minisearch 7.2.0 (package.json); tests/index/minisearch-internals.test.ts checks that the walk
  * gives exactly what `toJSON` gives, so an upgrade that changes the internals fails there first.
  */
-import type MiniSearch from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 
 /** Postings of one term: field id → (document short id → term frequency). */
 export type TermPostings = Map<number, Map<number, number>>;
@@ -23,8 +23,9 @@ interface TermTree {
 }
 
 interface Internals {
-  _index: TermTree;
+  _index: TermTree & { set(term: string, postings: TermPostings): void };
   _documentIds: Map<number, string>;
+  _idToShortId: Map<string, number>;
   _fieldLength: Map<number, number[]>;
   _fieldIds: Record<string, number>;
   _nextId: number;
@@ -81,6 +82,63 @@ export function indexMeta<T>(mini: MiniSearch<T>) {
     averageFieldLength: i._avgFieldLength,
     dirtCount: i._dirtCount,
   };
+}
+
+/** The scalars `indexMeta` returns, to restore an index with. */
+export type IndexMeta = ReturnType<typeof indexMeta>;
+
+/**
+ * Builds a MiniSearch from its parts without going through `loadJS`'s JSON form: the snapshot loader
+ * hands over documents, field lengths and postings as it parses them, straight into MiniSearch's own
+ * Maps. (`loadJS` needs the whole index as one object of objects first, and its async variant waits a
+ * timer tick every 1,000 keys: most of a start-up went to those two.) The result is what `loadJS` makes
+ * of the same data; tests/index/minisearch-internals.test.ts checks it against `toJSON`.
+ */
+export class MiniSearchRestorer<T> {
+  private readonly mini: MiniSearch<T>;
+  private readonly i: Internals;
+
+  constructor(options: Options<T>) {
+    // loadJS of an empty index gives a correctly instantiated MiniSearch; `finish` sets the scalars.
+    const empty = { documentCount: 0, nextId: 0, fieldIds: {}, averageFieldLength: [], dirtCount: 0 };
+    this.mini = MiniSearch.loadJS<T>({ ...empty, serializationVersion: 2, index: [], documentIds: {}, fieldLength: {}, storedFields: {} } as never, options);
+    this.i = internals(this.mini);
+  }
+
+  document(shortId: number, id: string): void {
+    this.i._documentIds.set(shortId, id);
+    this.i._idToShortId.set(id, shortId);
+  }
+
+  fieldLengths(shortId: number, lengths: number[]): void {
+    this.i._fieldLength.set(shortId, lengths);
+  }
+
+  /** The postings of `term` in field `fieldId`, created empty on first use; the caller adds to them in order. */
+  postings(term: string, fieldId: number): Map<number, number> {
+    let fields = this.i._index.get(term);
+    if (fields === undefined) {
+      fields = new Map();
+      this.i._index.set(term, fields);
+    }
+    let freqs = fields.get(fieldId);
+    if (freqs === undefined) {
+      freqs = new Map();
+      fields.set(fieldId, freqs);
+    }
+    return freqs;
+  }
+
+  /** Sets the scalars (the snapshot holds them last) and returns the index. */
+  finish(meta: IndexMeta): MiniSearch<T> {
+    const i = this.i as Internals & { _fieldIds: Record<string, number> };
+    i._documentCount = meta.documentCount;
+    i._nextId = meta.nextId;
+    i._fieldIds = meta.fieldIds;
+    i._avgFieldLength = meta.averageFieldLength;
+    i._dirtCount = meta.dirtCount;
+    return this.mini;
+  }
 }
 
 /** A term's postings in `toJSON`'s form: `{fieldId: {shortId: frequency}}`. */

@@ -3,9 +3,13 @@
  * (debounce), but never longer than a maximum, writes one snapshot at a time off the request path, and
  * writes again if more changes arrived meanwhile.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
 import type { SearchIndex } from './search-index.js';
 import { writeSnapshot, type SnapshotWriteStats } from './snapshot.js';
+
+/** Sampling interval of the event-loop delay measured during a write (ms). */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 
 export interface SnapshotSchedulerOptions {
   /** Quiet time after the last change before writing. */
@@ -63,10 +67,14 @@ export class SnapshotScheduler {
     if (this.writing) return this.writing;
     this.pending = false;
     let failed = false;
-    const run = writeSnapshot(this.index, this.dir)
-      .then((stats) => {
+    const run = withLoopDelay(() => writeSnapshot(this.index, this.dir))
+      .then(({ result: stats, loop }) => {
         this.last = { ...stats, writtenAt: new Date().toISOString() };
-        this.logger.info({ ...stats }, `wrote snapshot ${stats.path}: ${stats.articles} articles, ${stats.paragraphs} paragraphs, ${stats.bytes} bytes in ${stats.ms} ms`);
+        this.logger.info(
+          { ...stats, ...loop },
+          `wrote snapshot ${stats.path}: ${stats.articles} articles, ${stats.paragraphs} paragraphs, ${stats.bytes} bytes in ${stats.ms} ms ` +
+            `(event loop delay max ${loop.eventLoopMaxMs} ms, p99 ${loop.eventLoopP99Ms} ms)`,
+        );
       })
       .catch((error: unknown) => {
         this.pending = true;
@@ -79,5 +87,27 @@ export class SnapshotScheduler {
       });
     this.writing = run;
     return run;
+  }
+}
+
+/**
+ * Runs `work` with the event loop's delay measured (`monitorEventLoopDelay`), so the log says how long
+ * requests could have waited behind the writer. The figures are Node's: the time between two firings of a
+ * 10 ms timer, so an idle loop reads about 10 ms and a stall of N ms reads N to N + 10 ms.
+ */
+async function withLoopDelay<T>(work: () => Promise<T>): Promise<{ result: T; loop: { eventLoopMaxMs: number; eventLoopP99Ms: number } }> {
+  const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  // The histogram's first firing only takes a baseline and its last one must come after the work, so one
+  // interval is waited on each side: otherwise a stall in the write's first or last 10 ms goes unseen.
+  const interval = () => new Promise((resolve) => setTimeout(resolve, LOOP_DELAY_RESOLUTION_MS + 1));
+  histogram.enable();
+  try {
+    await interval();
+    const result = await work();
+    await interval();
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    return { result, loop: { eventLoopMaxMs: ms(histogram.max), eventLoopP99Ms: ms(histogram.percentile(99)) } };
+  } finally {
+    histogram.disable();
   }
 }

@@ -4,11 +4,12 @@
  * line is larger than one chunk, so the file may exceed V8's string limit that `JSON.stringify` hits.
  *
  * Lines, each a JSON array `[kind, payload]`:
- *   ["h", {format, analyzer, createdAt}]            header
+ *   ["h", {format, analyzer, createdAt, fields}]     header (`fields`: MiniSearch's field count)
  *   ["a", [[id, version, title, date, source, url, paragraphs], …]]   articles
- *   ["d", [[shortId, paragraphId], …]]               MiniSearch document ids
- *   ["l", [[shortId, fieldLengths], …]]              MiniSearch field lengths
- *   ["t", [[term, {fieldId: {shortId: freq}}], …]]   MiniSearch terms and postings
+ *   ["d", [shortId, paragraphId, shortId, …]]        MiniSearch document ids, flat pairs
+ *   ["l", [shortId, length0, …, shortId, …]]         MiniSearch field lengths, flat (1 + fields per document)
+ *   ["t", [[term, fieldId, [Δid, freq, Δid, …]], …]] terms and postings in MiniSearch's order; each id is
+ *                                                    the difference from the one before (the first: from 0)
  *   ["m", {documentCount, nextId, fieldIds, averageFieldLength, dirtCount}]
  *   ["x", [articleId, …]]                            articles changed while writing: re-read on load
  *   ["e", {lines, sha256}]                           footer: line count and hash of every byte before it
@@ -24,15 +25,18 @@ import type { Article } from '../articles/article.js';
 import { syncDir } from '../articles/atomic-write.js';
 import type { ArticleVersion } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
-import { documentIds, fieldLengths, indexMeta, postingsToJSON, walkTerms } from './minisearch-internals.js';
+import { documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type IndexMeta } from './minisearch-internals.js';
 import { miniSearchOptions, restoreSearchIndex, type SearchIndex } from './search-index.js';
 
 /** Bump when the file layout changes; an older file is rebuilt. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 export const SNAPSHOT_FILE = 'snapshot.ndjson';
 
+/** Longest the loader works without yielding to the event loop. */
+const LOAD_SLICE_MS = 20;
+
 /** Bytes gathered before a write to disk. */
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 18;
 /** Records in one line (bounded further by CHUNK_BYTES). */
 const RECORDS_PER_LINE = 2048;
 /**
@@ -70,9 +74,9 @@ class Slicer {
   longest = 0;
   private count = 0;
   constructor(private readonly sliceMs: number) {}
-  /** Yields if the slice is used up; checks the clock every 64th call, or always with `now`. */
+  /** Yields if the slice is used up; checks the clock every 8th call, or always with `now`. */
   async maybeYield(now = false): Promise<void> {
-    if (!now && (++this.count & 63) !== 0) return;
+    if (!now && (++this.count & 7) !== 0) return;
     const ran = performance.now() - this.started;
     if (ran < this.sliceMs) return;
     this.longest = Math.max(this.longest, ran);
@@ -141,6 +145,28 @@ class RecordBatcher {
   }
 }
 
+/** Emits flat arrays of values in lines of about CHUNK_BYTES (numbers and short strings: cheap to parse). */
+class FlatBatcher {
+  private values: unknown[] = [];
+  private size = 0;
+  constructor(
+    private readonly out: LineWriter,
+    private readonly kind: string,
+  ) {}
+  async add(approxBytes: number, ...values: unknown[]): Promise<void> {
+    for (const v of values) this.values.push(v);
+    this.size += approxBytes;
+    if (this.size >= CHUNK_BYTES) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.values.length === 0) return;
+    const values = this.values;
+    this.values = [];
+    this.size = 0;
+    await this.out.line([this.kind, values]);
+  }
+}
+
 /**
  * Writes the index to `dir/snapshot.ndjson` atomically (temporary file, fsync, rename, fsync of the
  * folder), yielding to the event loop every `sliceMs`. Changes may go on meanwhile: the articles they
@@ -161,7 +187,8 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
   let paragraphs = 0;
   try {
     const out = new LineWriter(handle);
-    await out.line(['h', { format: SNAPSHOT_FORMAT, analyzer: index.analyzer.version, createdAt: new Date().toISOString() }]);
+    const fields = Object.keys(indexMeta(mini).fieldIds).length;
+    await out.line(['h', { format: SNAPSHOT_FORMAT, analyzer: index.analyzer.version, createdAt: new Date().toISOString(), fields }]);
 
     const articleLines = new RecordBatcher(out, 'a');
     for (const article of index.allArticles()) {
@@ -176,42 +203,39 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
     }
     await articleLines.flush();
 
-    const docLines = new RecordBatcher(out, 'd');
-    for (const entry of documentIds(mini)) {
+    const docLines = new FlatBatcher(out, 'd');
+    for (const [shortId, id] of documentIds(mini)) {
       await slicer.maybeYield();
-      await docLines.add(entry, entry[1].length + 12);
+      await docLines.add(id.length + 12, shortId, id);
     }
     await docLines.flush();
 
-    const lengthLines = new RecordBatcher(out, 'l');
-    for (const entry of fieldLengths(mini)) {
+    const lengthLines = new FlatBatcher(out, 'l');
+    for (const [shortId, lengths] of fieldLengths(mini)) {
       await slicer.maybeYield();
-      await lengthLines.add(entry, 16);
+      if (lengths.length !== fields) throw new Error(`snapshot: document ${shortId} has ${lengths.length} field lengths, expected ${fields}`);
+      await lengthLines.add(8 + 6 * fields, shortId, ...lengths);
     }
     await lengthLines.flush();
 
+    // A frequent term's postings (13% of all paragraphs for the commonest content word) are split over
+    // records of at most MAX_POSTINGS_PER_RECORD, with a chance to yield between them; the loader appends.
     const termLines = new RecordBatcher(out, 't');
     for (const [term, postings] of walkTerms(mini)) {
       await slicer.maybeYield();
-      let count = 0;
-      for (const freqs of postings.values()) count += freqs.size;
-      if (count <= MAX_POSTINGS_PER_RECORD) {
-        await termLines.add([term, postingsToJSON(postings)], term.length + 8 + count * 10);
-        continue;
-      }
-      // A frequent term: its postings in parts, each its own record; the loader merges them.
       for (const [fieldId, freqs] of postings) {
-        let part: Record<string, number> = {};
-        let n = 0;
+        let flat: number[] = [];
+        let previous = 0;
         for (const [shortId, freq] of freqs) {
-          part[shortId] = freq;
-          if (++n < MAX_POSTINGS_PER_RECORD) continue;
-          await termLines.add([term, { [fieldId]: part }], n * 10);
+          flat.push(shortId - previous, freq);
+          previous = shortId;
+          if (flat.length < 2 * MAX_POSTINGS_PER_RECORD) continue;
+          await termLines.add([term, fieldId, flat], term.length + 4 * flat.length);
           await slicer.maybeYield(true);
-          part = {};
-          n = 0;
+          flat = [];
+          previous = 0;
         }
-        if (n > 0) await termLines.add([term, { [fieldId]: part }], n * 10);
+        if (flat.length > 0) await termLines.add([term, fieldId, flat], term.length + 12 + 4 * flat.length);
       }
     }
     await termLines.flush();
@@ -291,14 +315,15 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   const hash = createHash('sha256');
   let lines = 0;
   let footer: { lines: number; sha256: string } | undefined;
-  let header: { format: number; analyzer: string; createdAt: string } | undefined;
-  let meta: ReturnType<typeof indexMeta> | undefined;
+  let header: { format: number; analyzer: string; createdAt: string; fields: number } | undefined;
+  let meta: IndexMeta | undefined;
   const articleRecords: ArticleRecord[] = [];
-  const docIds: Record<string, string> = {};
-  const lengths: Record<string, number[]> = {};
-  /** Term → field → postings; a frequent term's postings arrive in several records and are merged here. */
-  const terms = new Map<string, Record<string, Record<string, number>>>();
+  // Documents, lengths and postings go straight into MiniSearch's own structures as lines are parsed.
+  const restorer = new MiniSearchRestorer<ParagraphDoc>(miniSearchOptions(analyzer));
+  const docIds = new Map<number, string>();
+  const lengths = new Map<number, number[]>();
   const dirty = new Set<string>();
+  const slicer = new Slicer(LOAD_SLICE_MS);
 
   const input = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES }), crlfDelay: Infinity });
   for await (const line of input) {
@@ -328,25 +353,44 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
       }
       continue;
     }
+    // Structure errors below surface as exceptions from malformed payloads; the hash check at the end
+    // catches any altered byte before the index is used.
     switch (kind) {
       case 'a':
         for (const r of payload as ArticleRecord[]) articleRecords.push(r);
         break;
-      case 'd':
-        for (const [shortId, id] of payload as Array<[number, string]>) docIds[shortId] = id;
+      case 'd': {
+        const flat = payload as Array<number | string>;
+        for (let i = 0; i < flat.length; i += 2) {
+          const shortId = flat[i] as number;
+          const id = flat[i + 1] as string;
+          docIds.set(shortId, id);
+          restorer.document(shortId, id);
+        }
         break;
-      case 'l':
-        for (const [shortId, lens] of payload as Array<[number, number[]]>) lengths[shortId] = lens;
+      }
+      case 'l': {
+        const flat = payload as number[];
+        const stride = 1 + header!.fields;
+        for (let i = 0; i < flat.length; i += stride) {
+          const lens = flat.slice(i + 1, i + stride);
+          lengths.set(flat[i]!, lens);
+          restorer.fieldLengths(flat[i]!, lens);
+        }
         break;
+      }
       case 't':
-        for (const [term, fields] of payload as Array<[string, Record<string, Record<string, number>>]>) {
-          const known = terms.get(term);
-          if (!known) terms.set(term, fields);
-          else for (const [fieldId, postings] of Object.entries(fields)) known[fieldId] = Object.assign(known[fieldId] ?? {}, postings);
+        for (const [term, fieldId, flat] of payload as Array<[string, number, number[]]>) {
+          const postings = restorer.postings(term, fieldId);
+          let shortId = 0;
+          for (let i = 0; i < flat.length; i += 2) {
+            shortId += flat[i]!;
+            postings.set(shortId, flat[i + 1]!);
+          }
         }
         break;
       case 'm':
-        meta = payload as typeof meta;
+        meta = payload as IndexMeta;
         break;
       case 'x':
         for (const id of payload as string[]) dirty.add(id);
@@ -354,6 +398,8 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
       default:
         throw new SnapshotError('corrupt', `unknown record "${kind}" on line ${lines}`);
     }
+    // Start-up serves /healthz and /readyz meanwhile: yield now and then, without a timer's delay.
+    await slicer.maybeYield(true);
   }
   if (!footer) throw new SnapshotError('corrupt', 'no footer: the file is truncated');
   if (footer.lines !== lines || footer.sha256 !== hash.digest('hex')) {
@@ -363,30 +409,24 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
 
   // When changes raced with the write, counts and averages are recomputed from what was captured; else
   // the writer's own figures are kept, so a quiet round trip gives bit-identical scores.
-  const shortIds = Object.keys(docIds);
   const sums: number[] = [];
   let measured = 0;
-  for (const shortId of shortIds) {
-    const lens = lengths[shortId];
+  for (const shortId of docIds.keys()) {
+    const lens = lengths.get(shortId);
     if (!lens) continue;
     measured++;
     lens.forEach((len, field) => (sums[field] = (sums[field] ?? 0) + len));
   }
-  const consistent = dirty.size === 0 && shortIds.length === meta.documentCount && measured === shortIds.length;
-  const counts = consistent ? {} : { documentCount: shortIds.length, averageFieldLength: sums.map((sum) => sum / Math.max(1, measured)) };
-
-  const mini = await MiniSearch.loadJSAsync<ParagraphDoc>(
-    { ...meta, ...counts, serializationVersion: 2, index: [...terms], documentIds: docIds, fieldLength: lengths, storedFields: {} },
-    miniSearchOptions(analyzer),
-  );
-  terms.clear();
+  const consistent = dirty.size === 0 && docIds.size === meta.documentCount && measured === docIds.size;
+  const counts = consistent ? {} : { documentCount: docIds.size, averageFieldLength: sums.map((sum) => sum / Math.max(1, measured)) };
+  const mini = restorer.finish({ ...meta, ...counts });
 
   // Keep only articles whose every paragraph is in the index and nothing else; the rest are dirty.
   const clean = new Map<string, { article: Article; version: ArticleVersion }>();
   for (const [id, version, title, date, source, url, paragraphs] of articleRecords) {
     if (!dirty.has(id)) clean.set(id, { article: { id, title, date, source, url, paragraphs }, version });
   }
-  const present = new Set(Object.values(docIds));
+  const present = new Set(docIds.values());
   for (const [id, { article }] of clean) {
     if (toParagraphDocs(article).some((doc) => !present.has(doc.id))) {
       clean.delete(id);
@@ -396,7 +436,12 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   const wanted = new Set<string>();
   for (const { article } of clean.values()) for (const doc of toParagraphDocs(article)) wanted.add(doc.id);
   const strays = [...present].filter((pid) => !wanted.has(pid));
-  if (strays.length > 0) mini.discardAll(strays);
+  if (strays.length > 0) {
+    // Paragraphs of articles that changed during the write: out, and vacuumed at once, so the index has no
+    // discarded postings left (the query engine counts on that; see QueryEngine.top).
+    mini.discardAll(strays);
+    await mini.vacuum({ batchSize: 5000, batchWait: 0 });
+  }
 
   return { index: restoreSearchIndex(analyzer, mini, clean.values()), dirty, createdAt: header.createdAt, bytes };
 }

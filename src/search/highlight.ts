@@ -4,7 +4,7 @@
  * HTML-escaped, and `<mark>` surrounds each matched word; removing the tags and unescaping gives the
  * text back exactly.
  */
-import type { Token } from '../analysis/analyzer.js';
+import type { Analyzer } from '../analysis/analyzer.js';
 
 /** `[start, end)` offsets (UTF-16 code units) into a paragraph's text. */
 export interface Span {
@@ -13,20 +13,23 @@ export interface Span {
 }
 
 /**
- * The words to mark, in order: each token with an index term among `terms`. For a compound, the whole
- * word when its own (joined) term matched, otherwise each part that matched.
+ * The words to mark, in order: each word with an index term among `terms`. For a compound, the whole
+ * word when its own (joined) term matched, otherwise each part that matched. Runs on the analyzer's
+ * allocation-free walk (`forEachTerms`), the same analysis the paragraph was indexed with.
  */
-export function matchSpans(tokens: readonly Token[], terms: ReadonlySet<string>): Span[] {
+export function matchSpans(text: string, analyzer: Pick<Analyzer, 'forEachTerms'>, terms: ReadonlySet<string>): Span[] {
   const spans: Span[] = [];
-  for (const token of tokens) {
-    if (token.terms.some((t) => terms.has(t))) {
-      spans.push({ start: token.start, end: token.end });
-      continue;
+  if (terms.size === 0) return spans;
+  let markedWholeEnd = -1;
+  analyzer.forEachTerms(text, (start, end, wordTerms, part) => {
+    if (part && end <= markedWholeEnd) return; // inside a compound marked whole
+    for (let i = 0; i < wordTerms.length; i++) {
+      if (!terms.has(wordTerms[i]!)) continue;
+      spans.push({ start, end });
+      if (!part) markedWholeEnd = end;
+      return;
     }
-    for (const part of token.parts ?? []) {
-      if (part.terms.some((t) => terms.has(t))) spans.push({ start: part.start, end: part.end });
-    }
-  }
+  });
   return spans;
 }
 
@@ -48,7 +51,7 @@ export function markSpans(text: string, spans: readonly Span[]): string {
 }
 
 /** A paragraph's highlight: escaped HTML with marks, and the marked offsets for clients that render their own. */
-export function highlight(text: string, tokens: readonly Token[], terms: ReadonlySet<string>): { html: string; matches: Span[] } {
-  const matches = matchSpans(tokens, terms);
+export function highlight(text: string, analyzer: Pick<Analyzer, 'forEachTerms'>, terms: ReadonlySet<string>): { html: string; matches: Span[] } {
+  const matches = matchSpans(text, analyzer, terms);
   return { html: markSpans(text, matches), matches };
 }

@@ -72,7 +72,7 @@ export class Searcher {
     }
     const hits = found.matches.slice(page.offset).map(({ doc, score, terms }): SearchHit => {
       // Mark exactly the terms this paragraph scored on (the engine reports them with the match).
-      const marked = highlight(doc.text, analyzer.analyze(doc.text), new Set(terms));
+      const marked = highlight(doc.text, analyzer, new Set(terms));
       return {
         id: doc.id,
         articleId: doc.articleId,
@@ -111,7 +111,7 @@ export class Searcher {
     }
     return article.paragraphs.map((text, i) => ({
       n: i + 1,
-      html: markSpans(text, terms.size === 0 ? [] : matchSpans(analyzer.analyze(text), terms)),
+      html: markSpans(text, matchSpans(text, analyzer, terms)),
     }));
   }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { documentIds, fieldLengths, indexMeta, postingsToJSON, walkTerms } from '../../src/index/minisearch-internals.js';
+import { createAnalyzer } from '../../src/analysis/analyzer.js';
+import { documentIds, fieldLengths, indexMeta, MiniSearchRestorer, postingsToJSON, walkTerms } from '../../src/index/minisearch-internals.js';
+import { miniSearchOptions } from '../../src/index/search-index.js';
+import type { ParagraphDoc } from '../../src/paragraphs/paragraphs.js';
 import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
 
 describe('minisearch-internals', () => {
@@ -20,5 +23,22 @@ describe('minisearch-internals', () => {
       averageFieldLength: expected.averageFieldLength,
       dirtCount: expected.dirtCount,
     });
+  });
+
+  it('restores, part by part, an index equal to the original in toJSON and in search results', () => {
+    const mini = buildIndex(fixtureArticles()).miniSearch;
+    const restorer = new MiniSearchRestorer<ParagraphDoc>(miniSearchOptions(createAnalyzer()));
+    for (const [shortId, id] of documentIds(mini)) restorer.document(shortId, id);
+    for (const [shortId, lengths] of fieldLengths(mini)) restorer.fieldLengths(shortId, lengths);
+    for (const [term, postings] of walkTerms(mini)) {
+      for (const [fieldId, freqs] of postings) for (const [shortId, freq] of freqs) restorer.postings(term, fieldId).set(shortId, freq);
+    }
+    const restored = restorer.finish(indexMeta(mini));
+    expect(JSON.parse(JSON.stringify(restored))).toEqual(JSON.parse(JSON.stringify(mini)));
+    for (const q of ['navo', 'rusland', 'oekraine']) expect(restored.search(q)).toEqual(mini.search(q));
+    // It is a working index: documents can be removed by id and added again.
+    expect(restored.has('markup-in-text#1')).toBe(true);
+    restored.discard('markup-in-text#1');
+    expect(restored.has('markup-in-text#1')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import type { Article } from '../../src/articles/article.js';
+import { indexMeta } from '../../src/index/minisearch-internals.js';
 import { SearchIndex } from '../../src/index/search-index.js';
 import { MAX_POSTINGS_PER_RECORD, readSnapshot, SNAPSHOT_FILE, SnapshotError, writeSnapshot } from '../../src/index/snapshot.js';
 import { Searcher } from '../../src/search/search.js';
@@ -130,6 +131,8 @@ describe('snapshot', () => {
 
       const loaded = await readSnapshot(dir, createAnalyzer());
       expect([...loaded!.dirty].sort()).toEqual([second!.id, third!.id].sort());
+      // The captured paragraphs of the changed articles were dropped and vacuumed: no discarded postings remain.
+      expect(indexMeta(loaded!.index.miniSearch).dirtCount).toBe(0);
       // Neither changed article is half there: both are simply absent until re-read.
       expect(loaded!.index.getArticle(second!.id)).toBeUndefined();
       expect(loaded!.index.getArticle(third!.id)).toBeUndefined();

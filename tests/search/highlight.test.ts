@@ -1,13 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer } from '../../src/analysis/analyzer.js';
+import { createAnalyzer, type Token } from '../../src/analysis/analyzer.js';
 import { escapeHtml, highlight, markSpans, matchSpans } from '../../src/search/highlight.js';
 import { parseQuery } from '../../src/search/query.js';
 
 const analyzer = createAnalyzer();
 
 /** Highlights `text` for the words of `query`, as search does. */
-const mark = (text: string, query: string) => highlight(text, analyzer.analyze(text), new Set(parseQuery(query, analyzer).terms));
+const mark = (text: string, query: string) => highlight(text, analyzer, new Set(parseQuery(query, analyzer).terms));
+
+/** The marking rule spelled out over full tokens: the oracle for the allocation-free `matchSpans`. */
+function spansFromTokens(tokens: readonly Token[], terms: ReadonlySet<string>) {
+  const spans: Array<{ start: number; end: number }> = [];
+  for (const token of tokens) {
+    if (token.terms.some((t) => terms.has(t))) spans.push({ start: token.start, end: token.end });
+    else for (const part of token.parts ?? []) if (part.terms.some((t) => terms.has(t))) spans.push({ start: part.start, end: part.end });
+  }
+  return spans;
+}
 
 const unescape = (html: string) =>
   html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
@@ -65,7 +75,7 @@ describe('highlight', () => {
         fc.property(fc.array(words, { maxLength: 20 }), fc.array(words, { minLength: 1, maxLength: 3 }), (textWords, queryWords) => {
           const text = textWords.join(' ');
           const terms = new Set(parseQuery(queryWords.join(' '), analyzer).terms);
-          const { matches } = highlight(text, analyzer.analyze(text), terms);
+          const { matches } = highlight(text, analyzer, terms);
           for (const m of matches) {
             const marked = analyzer.indexTerms(text.slice(m.start, m.end));
             expect(marked.some((t) => terms.has(t))).toBe(true);
@@ -78,7 +88,25 @@ describe('highlight', () => {
 
   describe('matchSpans', () => {
     it('finds nothing for no terms', () => {
-      expect(matchSpans(analyzer.analyze('de NAVO'), new Set())).toEqual([]);
+      expect(matchSpans('de NAVO', analyzer, new Set())).toEqual([]);
+    });
+
+    it('marks a compound whole when its joined term matched, else the parts that matched', () => {
+      const text = 'De Kremlin-woordvoerder en het Kremlin';
+      expect(matchSpans(text, analyzer, new Set(analyzer.indexTerms('Kremlinwoordvoerder')))).toEqual([{ start: 3, end: 23 }]);
+      expect(matchSpans(text, analyzer, new Set(analyzer.indexTerms('woordvoerder')))).toEqual([{ start: 11, end: 23 }]);
+    });
+
+    it('agrees with the rule applied to full tokens, on any text and terms', () => {
+      const words = fc.constantFrom('NAVO', 'gesprekken', 'Oekraïne', 'de', 'Kremlin-woordvoerder', 'oud-minister', 'niet-acute', 'auto’s', "'s-Hertogenbosch", '17.00', 'x');
+      const text = fc.array(fc.oneof(words, fc.string()), { maxLength: 12 }).map((w) => w.join(' '));
+      fc.assert(
+        fc.property(text, fc.array(words, { maxLength: 3 }), (t, q) => {
+          const terms = new Set(q.flatMap((w) => analyzer.indexTerms(w)));
+          expect(matchSpans(t, analyzer, terms)).toEqual(spansFromTokens(analyzer.analyze(t), terms));
+        }),
+        { numRuns: 1000 },
+      );
     });
   });
 
