@@ -23,7 +23,9 @@ interface TermTree {
 }
 
 interface Internals {
-  _index: TermTree & { set(term: string, postings: TermPostings): void };
+  _index: TermTree & { set(term: string, postings: TermPostings): void; fetch(term: string, init: () => TermPostings): TermPostings };
+  addDocumentId(id: string): number;
+  addFieldLength(shortId: number, fieldId: number, count: number, length: number): void;
   _documentIds: Map<number, string>;
   _idToShortId: Map<string, number>;
   _fieldLength: Map<number, number[]>;
@@ -82,6 +84,89 @@ export function indexMeta<T>(mini: MiniSearch<T>) {
     averageFieldLength: i._avgFieldLength,
     dirtCount: i._dirtCount,
   };
+}
+
+/**
+ * Adds one document whose only indexed field holds `terms` (the field's tokens after processing), leaving
+ * MiniSearch's structures exactly as `add` would: the same short id, field length (distinct terms),
+ * running average, postings, and terms created in the same order. `add` walks MiniSearch's radix tree
+ * for every occurrence (scanning each node's keys one by one) and reads and writes its count there: most
+ * of the time indexing took. Here each occurrence costs one hash look-up in `cache`, which also counts
+ * occurrences, and each distinct term one posting write (DESIGN.md, "Indexing").
+ * tests/index/minisearch-internals.test.ts compares the result with `add`'s through `toJSON`.
+ * @throws Error (MiniSearch's own message) when the id is indexed already
+ */
+export function addDocumentTerms<T>(mini: MiniSearch<T>, id: string, field: string, terms: readonly string[], cache: TermCache): void {
+  const i = internals(mini);
+  if (i._idToShortId.has(id)) throw new Error(`MiniSearch: duplicate ID ${id}`);
+  const fieldId = i._fieldIds[field];
+  if (fieldId === undefined) throw new Error(`minisearch-internals: unknown field "${field}"`);
+  if (cache.fieldId !== fieldId) throw new Error(`minisearch-internals: the term cache is for field ${cache.fieldId}, not ${fieldId}`);
+  const shortId = i.addDocumentId(id);
+  const seen = cache.seen;
+  seen.length = 0;
+  let distinct = 0;
+  let empty = false;
+  for (let t = 0; t < terms.length; t++) {
+    const term = terms[t]!;
+    if (!term) {
+      empty = true; // MiniSearch counts an empty term in the length but never indexes it
+      continue;
+    }
+    let slot = cache.slots.get(term);
+    if (slot === undefined) {
+      slot = { freqs: undefined, doc: -1, count: 0 };
+      cache.slots.set(term, slot);
+    }
+    if (slot.doc !== shortId) {
+      slot.doc = shortId;
+      slot.count = 1;
+      distinct++;
+      // Created now, in first-occurrence order, as `add` creates them.
+      if (slot.freqs === undefined) slot.freqs = postingsOf(i, term, fieldId);
+      seen.push(slot);
+    } else {
+      slot.count++;
+    }
+  }
+  i.addFieldLength(shortId, fieldId, i._documentCount - 1, distinct + (empty ? 1 : 0));
+  for (let s = 0; s < seen.length; s++) seen[s]!.freqs!.set(shortId, seen[s]!.count);
+}
+
+function postingsOf(i: Internals, term: string, fieldId: number): Map<number, number> {
+  const fields = i._index.fetch(term, newPostings);
+  let freqs = fields.get(fieldId);
+  if (freqs === undefined) {
+    freqs = new Map();
+    fields.set(fieldId, freqs);
+  }
+  return freqs;
+}
+
+const newPostings = (): TermPostings => new Map();
+
+interface TermSlot {
+  /** The term's postings in MiniSearch's tree (set on first use). */
+  freqs: Map<number, number> | undefined;
+  /** The document being added when the term was last met, and its count there. */
+  doc: number;
+  count: number;
+}
+
+/**
+ * Term → its postings map in MiniSearch's radix tree and a counter, so adding a document finds a known
+ * term in one hash look-up instead of a walk down the tree. The owner must forget a term when MiniSearch
+ * may have dropped it from the tree, which happens only when a document holding it is removed: see
+ * SearchIndex.removeArticle.
+ */
+export class TermCache {
+  readonly slots = new Map<string, TermSlot>();
+  /** Scratch: the slots met in the document being added, in first-occurrence order. */
+  readonly seen: TermSlot[] = [];
+  constructor(readonly fieldId: number) {}
+  forget(term: string): void {
+    this.slots.delete(term);
+  }
 }
 
 /** The scalars `indexMeta` returns, to restore an index with. */

@@ -7,6 +7,7 @@ import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
 import type { ArticleVersion } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { addDocumentTerms, TermCache } from './minisearch-internals.js';
 import { compareParagraphIds, QueryEngine, type QueryNode, type TermQuery } from './query-engine.js';
 
 export type { QueryNode, TermQuery } from './query-engine.js';
@@ -65,6 +66,8 @@ export class SearchIndex {
   private paragraphs = new Map<string, ParagraphDoc>();
   private versions = new Map<string, ArticleVersion>();
   private readonly trackers = new Set<{ ids: Set<string>; swapped: boolean }>();
+  /** `mini`'s postings by term, for adding (see TermCache); belongs with `mini`. */
+  private termCache = new TermCache(0);
   /** Incremented by every change: a cheap "has anything changed since" check. */
   private changeCount = 0;
 
@@ -144,6 +147,7 @@ export class SearchIndex {
   adopt(other: SearchIndex): void {
     this.mini = other.mini;
     this.engine = other.engine;
+    this.termCache = other.termCache;
     this.articles = other.articles;
     this.paragraphs = other.paragraphs;
     this.versions = other.versions;
@@ -163,7 +167,7 @@ export class SearchIndex {
   addArticle(article: Article): void {
     if (this.articles.has(article.id)) throw new Error(`SearchIndex: article "${article.id}" is already indexed`);
     const docs = toParagraphDocs(article);
-    this.mini.addAll(docs);
+    for (const doc of docs) addDocumentTerms(this.mini, doc.id, 'text', this.analyzer.indexTerms(doc.text), this.termCache);
     this.articles.set(article.id, article);
     for (const doc of docs) this.paragraphs.set(doc.id, doc);
     this.touched(article.id);
@@ -184,6 +188,8 @@ export class SearchIndex {
     // and BM25 statistics are right at once. MiniSearch's `discard` would leave the postings for lazy
     // clean-up, and until a search meets them they inflate document frequencies and skew scores.
     this.mini.removeAll(docs);
+    // A term whose last posting went is gone from MiniSearch's tree: forget every term these paragraphs held.
+    for (const doc of docs) for (const term of this.analyzer.indexTerms(doc.text)) this.termCache.forget(term);
     for (const doc of docs) this.paragraphs.delete(doc.id);
     this.articles.delete(id);
     this.versions.delete(id);

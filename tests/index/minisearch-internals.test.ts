@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
-import { documentIds, fieldLengths, indexMeta, MiniSearchRestorer, postingsToJSON, walkTerms } from '../../src/index/minisearch-internals.js';
+import MiniSearch from 'minisearch';
+import { addDocumentTerms, TermCache, documentIds, fieldLengths, indexMeta, MiniSearchRestorer, postingsToJSON, walkTerms } from '../../src/index/minisearch-internals.js';
+import { toParagraphDocs } from '../../src/paragraphs/paragraphs.js';
+import { udArticles } from '../helpers/ud.js';
 import { miniSearchOptions } from '../../src/index/search-index.js';
 import type { ParagraphDoc } from '../../src/paragraphs/paragraphs.js';
 import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
@@ -40,5 +43,21 @@ describe('minisearch-internals', () => {
     expect(restored.has('markup-in-text#1')).toBe(true);
     restored.discard('markup-in-text#1');
     expect(restored.has('markup-in-text#1')).toBe(false);
+  });
+
+  it("adds documents leaving exactly the structures MiniSearch's own add leaves, removable by removeAll", () => {
+    const analyzer = createAnalyzer();
+    const docs = [...fixtureArticles(), ...udArticles('the direct-add comparison on real text')].flatMap(toParagraphDocs);
+    docs.push({ ...docs[0]!, id: 'herhaald#1', text: 'NAVO NAVO navo, de NAVO en Rutte-NAVO.' });
+    const theirs = new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
+    theirs.addAll(docs);
+    const ours = new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
+    const cache = new TermCache(0);
+    for (const doc of docs) addDocumentTerms(ours, doc.id, 'text', analyzer.indexTerms(doc.text), cache);
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+    expect(() => addDocumentTerms(ours, docs[0]!.id, 'text', ['x'], cache)).toThrow(`MiniSearch: duplicate ID ${docs[0]!.id}`);
+    ours.removeAll(docs.slice(0, 10));
+    theirs.removeAll(docs.slice(0, 10));
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
   });
 });
