@@ -11,7 +11,7 @@ import { forEachWord, hasDigit } from './tokenize.js';
  * Bump when a change to the analyzer changes any index term: a persisted index built with another
  * version must be rebuilt.
  */
-export const ANALYZER_REVISION = 1;
+export const ANALYZER_REVISION = 2;
 
 /** Words (or compound wholes) longer than this, normalized, are kept as tokens but not indexed. */
 export const MAX_TERM_LENGTH = 64;
@@ -198,15 +198,8 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
         pushAll(out, analyzeWritten(text.slice(start, end)).analysis.terms);
         return;
       }
-      const normalizedParts: string[] = [];
-      const partTerms: Array<readonly string[]> = [];
-      for (let b = 0; b < bounds.length; b += 2) {
-        const part = analyzeWritten(text.slice(bounds[b], bounds[b + 1]));
-        normalizedParts.push(part.normalized);
-        partTerms.push(part.analysis.terms);
-      }
-      pushAll(out, compoundWhole(normalizedParts).terms);
-      for (const terms of partTerms) pushAll(out, terms);
+      // A hyphenated compound is indexed by its parts only (see `indexedTerms`).
+      for (let b = 0; b < bounds.length; b += 2) pushAll(out, analyzeWritten(text.slice(bounds[b], bounds[b + 1])).analysis.terms);
     });
     return out;
   }
@@ -237,7 +230,18 @@ function pushAll(out: string[], items: readonly string[]): void {
   for (let i = 0; i < items.length; i++) out.push(items[i]!);
 }
 
-/** Every index term of a token, its parts' included. */
+/**
+ * The terms a token puts in the index: a word's own terms, or a hyphenated compound's parts' terms. The
+ * compound's whole (`kremlinwoordvoer`) is not indexed: one term per distinct compound was 28% of the
+ * vocabulary of a realistic corpus and most of its memory (DESIGN.md, "Compounds"). A query still tries the
+ * whole, so `Kremlin-woordvoerder` finds `kremlinwoordvoerder` written closed, and both find the parts.
+ */
+export function indexedTerms(token: Token): readonly string[] {
+  if (!token.parts) return token.terms;
+  return token.parts.flatMap((p) => p.terms);
+}
+
+/** Every term a token can match on as a query word: its own (a compound's whole) and its parts'. */
 export function tokenTerms(token: Token): readonly string[] {
   if (!token.parts) return token.terms;
   return [...token.terms, ...token.parts.flatMap((p) => p.terms)];

@@ -10,6 +10,8 @@ import { SearchIndex } from './search-index.js';
 
 /** Work done before yielding to the event loop, in milliseconds. */
 const SLICE_MS = 10;
+/** Quiet time after the last applied batch before the index drops its adding caches (SearchIndex.settle). */
+const SETTLE_AFTER_MS = 1000;
 
 export interface ApplySummary {
   added: number;
@@ -37,6 +39,7 @@ export class Indexer {
   private lastRebuild: RebuildRun | null = null;
   /** When the index content last changed. */
   lastChangeAt: Date | null = null;
+  private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly index: SearchIndex,
@@ -55,11 +58,19 @@ export class Indexer {
     this.queue = run.catch(() => undefined);
     return run.then((summary) => {
       if (summary.added + summary.changed + summary.removed > 0) {
+        this.settleSoon();
         this.lastChangeAt = new Date();
         for (const listener of this.listeners) listener();
       }
       return summary;
     });
+  }
+
+  /** Lets the index drop its adding caches once batches stop coming (a burst keeps them warm). */
+  private settleSoon(): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.index.settle(), SETTLE_AFTER_MS);
+    this.settleTimer.unref();
   }
 
   /** The running rebuild, else the last one; null when none ran. */
@@ -125,6 +136,7 @@ export class Indexer {
           else fresh.removeArticle(id);
         }
         this.index.adopt(fresh);
+        this.settleSoon();
         this.lastChangeAt = new Date();
         for (const listener of this.listeners) listener();
       });

@@ -103,6 +103,8 @@ export function addDocumentTerms<T>(mini: MiniSearch<T>, id: string, field: stri
   if (fieldId === undefined) throw new Error(`minisearch-internals: unknown field "${field}"`);
   if (cache.fieldId !== fieldId) throw new Error(`minisearch-internals: the term cache is for field ${cache.fieldId}, not ${fieldId}`);
   const shortId = i.addDocumentId(id);
+  // MiniSearch would start from `[]` and grow it to 17 slots on the first write: an exact array holds the same.
+  i._fieldLength.set(shortId, new Array<number>(fieldId + 1));
   const seen = cache.seen;
   seen.length = 0;
   let distinct = 0;

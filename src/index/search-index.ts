@@ -6,7 +6,7 @@ import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
 import type { ArticleVersion } from '../articles/store.js';
-import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { articleIdOf, paragraphOf, toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { addDocumentTerms, TermCache } from './minisearch-internals.js';
 import { compareParagraphIds, QueryEngine, type QueryNode, type TermQuery } from './query-engine.js';
 
@@ -63,7 +63,8 @@ export class SearchIndex {
   private mini: MiniSearch<ParagraphDoc>;
   private engine: QueryEngine;
   private articles = new Map<string, Article>();
-  private paragraphs = new Map<string, ParagraphDoc>();
+  /** Paragraphs indexed (their documents are built on demand from `articles`: no object per paragraph). */
+  private paragraphTotal = 0;
   private versions = new Map<string, ArticleVersion>();
   private readonly trackers = new Set<{ ids: Set<string>; swapped: boolean }>();
   /** `mini`'s postings by term, for adding (see TermCache); belongs with `mini`. */
@@ -93,7 +94,7 @@ export class SearchIndex {
   }
 
   get paragraphCount(): number {
-    return this.paragraphs.size;
+    return this.paragraphTotal;
   }
 
   hasArticle(id: string): boolean {
@@ -105,7 +106,8 @@ export class SearchIndex {
   }
 
   getParagraph(id: string): ParagraphDoc | undefined {
-    return this.paragraphs.get(id);
+    const article = this.articles.get(articleIdOf(id));
+    return article && paragraphOf(article, id);
   }
 
   /** All articles, in insertion order. */
@@ -126,6 +128,14 @@ export class SearchIndex {
   upsert(article: Article, version: ArticleVersion): void {
     this.replaceArticle(article);
     this.versions.set(article.id, version);
+  }
+
+  /**
+   * Drops what only speeds up adding (the term cache, a few hundred bytes per term): the indexer calls it
+   * once a batch of changes is in, so an idle index holds only what searching needs.
+   */
+  settle(): void {
+    this.termCache = new TermCache(0);
   }
 
   /** Records a new version for an unchanged article (same content, new mtime). */
@@ -149,7 +159,7 @@ export class SearchIndex {
     this.engine = other.engine;
     this.termCache = other.termCache;
     this.articles = other.articles;
-    this.paragraphs = other.paragraphs;
+    this.paragraphTotal = other.paragraphTotal;
     this.versions = other.versions;
     this.changeCount++;
     for (const t of this.trackers) t.swapped = true;
@@ -169,7 +179,7 @@ export class SearchIndex {
     const docs = toParagraphDocs(article);
     for (const doc of docs) addDocumentTerms(this.mini, doc.id, 'text', this.analyzer.indexTerms(doc.text), this.termCache);
     this.articles.set(article.id, article);
-    for (const doc of docs) this.paragraphs.set(doc.id, doc);
+    this.paragraphTotal += docs.length;
     this.touched(article.id);
   }
 
@@ -190,7 +200,7 @@ export class SearchIndex {
     this.mini.removeAll(docs);
     // A term whose last posting went is gone from MiniSearch's tree: forget every term these paragraphs held.
     for (const doc of docs) for (const term of this.analyzer.indexTerms(doc.text)) this.termCache.forget(term);
-    for (const doc of docs) this.paragraphs.delete(doc.id);
+    this.paragraphTotal -= docs.length;
     this.articles.delete(id);
     this.versions.delete(id);
     this.touched(id);
@@ -210,7 +220,7 @@ export class SearchIndex {
     }
     const matches: IndexMatch[] = [];
     for (const { shortId, id, score } of result.top) {
-      const doc = this.paragraphs.get(id);
+      const doc = this.getParagraph(id);
       if (doc) matches.push({ doc, score, terms: result.matchedTerms(shortId) });
     }
     return { total: result.total, matches };
@@ -231,7 +241,7 @@ export class SearchIndex {
     const results = this.mini.search(toMiniSearchQuery(query) as Parameters<MiniSearch['search']>[0]);
     const matches: IndexMatch[] = [];
     for (const r of results) {
-      const doc = this.paragraphs.get(r.id as string);
+      const doc = this.getParagraph(r.id as string);
       if (doc) matches.push({ doc, score: r.score, terms: r.terms });
     }
     return matches.sort(byScoreThenPosition);
@@ -253,11 +263,11 @@ export function restoreSearchIndex(
   entries: Iterable<{ article: Article; version: ArticleVersion }>,
 ): SearchIndex {
   const index = new SearchIndex(analyzer, mini);
-  const state = index as unknown as { articles: Map<string, Article>; paragraphs: Map<string, ParagraphDoc>; versions: Map<string, ArticleVersion> };
+  const state = index as unknown as { articles: Map<string, Article>; paragraphTotal: number; versions: Map<string, ArticleVersion> };
   for (const { article, version } of entries) {
     state.articles.set(article.id, article);
     state.versions.set(article.id, version);
-    for (const doc of toParagraphDocs(article)) state.paragraphs.set(doc.id, doc);
+    state.paragraphTotal += article.paragraphs.length;
   }
   return index;
 }

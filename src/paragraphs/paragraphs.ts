@@ -28,3 +28,22 @@ export function toParagraphDocs(article: Article): ParagraphDoc[] {
     date: article.date,
   }));
 }
+
+/**
+ * The paragraph document `id` names in `article`, built on demand (the index keeps articles, not one
+ * object per paragraph); undefined when the id is not one of the article's paragraphs.
+ */
+export function paragraphOf(article: Article, id: string): ParagraphDoc | undefined {
+  const hash = id.lastIndexOf('#');
+  if (hash < 0 || id.slice(0, hash) !== article.id) return undefined;
+  const n = Number(id.slice(hash + 1));
+  const text = article.paragraphs[n - 1];
+  if (!Number.isInteger(n) || text === undefined || paragraphId(article.id, n) !== id) return undefined;
+  return { id, articleId: article.id, paragraph: n, text, title: article.title, date: article.date };
+}
+
+/** The article id in a paragraph id (`<articleId>#<n>`). */
+export function articleIdOf(paragraphId: string): string {
+  const hash = paragraphId.lastIndexOf('#');
+  return hash < 0 ? paragraphId : paragraphId.slice(0, hash);
+}

@@ -107,7 +107,7 @@ describe('http api', () => {
     it("shows the analyzer's tokens, like Elasticsearch's _analyze", async () => {
       const res = await request(app).get('/api/analyze').query({ text: 'De gesprekken in Oekraïne' });
       expect(res.status).toBe(200);
-      expect(res.body.analyzer).toBe('nl-1-dutch');
+      expect(res.body.analyzer).toBe('nl-2-dutch');
       expect(res.body.tokens).toEqual([
         { surface: 'De', start: 0, end: 2, normalized: 'de', stem: 'de', stopword: true, terms: [] },
         { surface: 'gesprekken', start: 3, end: 13, normalized: 'gesprekken', stem: 'sprek', stopword: false, terms: ['sprek'] },

@@ -51,5 +51,21 @@ describe('search-index', () => {
       expect(and.sort()).toEqual([16, 18]);
       expect(or.sort((x, y) => x - y)).toEqual([6, 16, 18]);
     });
+
+    it('settles (drops its adding caches) without changing what further adds produce', () => {
+      const [first, ...rest] = [seedArticle(), article('a', ['De NAVO en Rutte.', 'Rutte-NAVO overleg.']), article('b', ['NAVO NAVO Rutte.'])];
+      const run = (settle: boolean) => {
+        const index = buildIndex([first!]);
+        if (settle) index.settle();
+        for (const a of rest) index.addArticle(a);
+        index.removeArticle('a');
+        if (settle) index.settle();
+        index.addArticle(rest[0]!);
+        return index;
+      };
+      const settled = run(true);
+      expect(JSON.stringify(settled.miniSearch)).toBe(JSON.stringify(run(false).miniSearch));
+      expect(settled.search(term('Rutte')).map((m) => m.doc.id).sort()).toEqual(['a#1', 'a#2', 'b#1']);
+    });
   });
 });

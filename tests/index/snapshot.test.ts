@@ -114,7 +114,7 @@ describe('snapshot', () => {
       await writeSnapshot(indexOf(corpus), dir);
       const error = await snapshotError(readSnapshot(dir, createAnalyzer({ stemmer: 'dutch_porter' })));
       expect(error.reason).toBe('incompatible');
-      expect(error.message).toBe('built with analyzer nl-1-dutch, running nl-1-dutch_porter');
+      expect(error.message).toBe('built with analyzer nl-2-dutch, running nl-2-dutch_porter');
     });
 
     it('goes on while the index changes, and the loader re-reads exactly the articles that changed', async () => {

@@ -1,0 +1,28 @@
+/** The benchmark's contenders by name; each is imported only by the process that runs it. */
+import type { Engine } from './engine.js';
+
+export const ENGINE_NAMES = ['ours', 'minisearch-defaults', 'minisearch-porter', 'flexsearch', 'lunr'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** lunr builds too slowly and holds too much for larger corpora: above this it is skipped. */
+export const LUNR_MAX_PARAGRAPHS = 100_000;
+
+export function isEngineName(name: string): name is EngineName {
+  return (ENGINE_NAMES as readonly string[]).includes(name);
+}
+
+/** Imports one engine's module (and so its library) and creates the adapter. */
+export async function loadEngine(name: EngineName): Promise<Engine> {
+  switch (name) {
+    case 'ours':
+      return (await import('./ours.js')).oursEngine();
+    case 'minisearch-defaults':
+      return (await import('./minisearch.js')).minisearchDefaults();
+    case 'minisearch-porter':
+      return (await import('./minisearch.js')).minisearchPorter();
+    case 'flexsearch':
+      return (await import('./flexsearch.js')).flexsearchEngine();
+    case 'lunr':
+      return (await import('./lunr.js')).lunrEngine();
+  }
+}
