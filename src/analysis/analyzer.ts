@@ -69,9 +69,11 @@ export interface Analyzer {
   indexTerms(text: string): string[];
   /**
    * Every word's offsets and index terms, without building tokens (the highlighter's path: it allocates
-   * next to nothing). A compound is visited whole, then each part with `part` true.
+   * next to nothing). A compound is visited whole, then each part with `part` true. With `initials` (the
+   * first UTF-16 code units of the terms of interest), words whose terms cannot start with one of them are
+   * skipped unanalyzed (see `mayStartTermWith`).
    */
-  forEachTerms(text: string, visit: TermsVisitor): void;
+  forEachTerms(text: string, visit: TermsVisitor, initials?: ReadonlySet<number>): void;
   /** MiniSearch's `tokenize` hook: the words of `text` as written. */
   tokenize(text: string): string[];
   /** MiniSearch's `processTerm` hook: the index terms of one word, or null for a stopword. */
@@ -146,11 +148,12 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return analysis;
   }
 
-  function forEachTerms(text: string, visit: TermsVisitor): void {
+  function forEachTerms(text: string, visit: TermsVisitor, initials?: ReadonlySet<number>): void {
     const normalizedParts: string[] = [];
     const partTerms: Array<readonly string[]> = [];
     forEachWord(text, (start, end, bounds) => {
       if (bounds.length === 2) {
+        if (initials !== undefined && !mayStartTermWith(text, start, end, initials)) return;
         visit(start, end, analyzeWritten(text.slice(start, end)).analysis.terms, false);
         return;
       }
@@ -224,6 +227,30 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     tokenize,
     processTerm,
   };
+}
+
+/** An ASCII code unit lowercased, or -1 for anything beyond ASCII. */
+function asciiLower(c: number): number {
+  if (c >= 0x80 || c !== c) return -1;
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
+/**
+ * Whether the word at `[start, end)` may have an index term starting with one of `initials`. A Dutch stem
+ * keeps its word's first letter, except that Kraaij-Pohlmann drops a leading `ge` (`gesprek` → `sprek`),
+ * so a term starts with the word's first letter or, after `ge`, its third (tests/analysis/analyzer.test.ts
+ * checks this on Snowball's whole vocabulary). Only plain ASCII beginnings are judged; any other word
+ * may match (it is analyzed). This lets highlighting skip analysing nearly every word of a paragraph.
+ */
+export function mayStartTermWith(text: string, start: number, end: number, initials: ReadonlySet<number>): boolean {
+  const c0 = asciiLower(text.charCodeAt(start));
+  if (c0 < 0 || initials.has(c0)) return true;
+  if (c0 !== 0x67 || end - start < 3) return false;
+  const c1 = asciiLower(text.charCodeAt(start + 1));
+  if (c1 < 0) return true;
+  if (c1 !== 0x65) return false;
+  const c2 = asciiLower(text.charCodeAt(start + 2));
+  return c2 < 0 || initials.has(c2);
 }
 
 function pushAll(out: string[], items: readonly string[]): void {

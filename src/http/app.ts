@@ -41,6 +41,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   const deps = { ...appDeps, status: appDeps.status ?? staticStatus(appDeps.index) };
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on dynamic answers: hashing every search response cost more than revalidation could save
+  // (results change with the index; static files keep their own validators).
+  app.set('etag', false);
   app.engine('ejs', ejs.renderFile);
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);

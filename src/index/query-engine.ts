@@ -40,6 +40,16 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
 const MAX_FUZZY = 6;
+/**
+ * A term gets a membership bitset (one bit per short id) when it has at least this many postings and is
+ * about to be probed at least MIN_PROBES_FOR_BITS times: a probe then costs a bit test instead of a hash
+ * look-up for every candidate the term does not hold (most of them, for two frequent words).
+ */
+const MIN_POSTINGS_FOR_BITS = 1024;
+const MIN_PROBES_FOR_BITS = 256;
+/** Bitsets kept (least recently used dropped): a few hundred frequent terms cover most probing. */
+const MAX_BITSETS = 256;
+
 /** The final score is multiplied by the number of distinct query terms matched; we count them in a bit mask. */
 const MAX_SOURCE_TERMS = 31;
 
@@ -130,6 +140,8 @@ interface Plan {
   probe(ev: Evaluation, doc: number): boolean;
   /** Whether `doc` matches; if it does, pushes the index terms it matched on to `out`. */
   collect(doc: number, out: string[]): boolean;
+  /** Readies the plan for about `probes` probes (a frequent term fetches its membership bitset). */
+  prepareProbes(ev: Evaluation, probes: number): void;
 }
 
 /** One term of the index that a leaf matches, with its weight (1 exact, less for prefix and fuzzy) and IDF. */
@@ -143,6 +155,8 @@ interface Expansion {
 class TermPlan implements Plan {
   readonly size: number;
   readonly probeCost: number;
+  /** Membership of a frequent term's documents, when probes are many: most probes then end at one bit. */
+  private bits: Uint32Array | null = null;
 
   constructor(
     private readonly expansions: Expansion[],
@@ -154,12 +168,25 @@ class TermPlan implements Plan {
     this.probeCost = expansions.length;
   }
 
+  /** One exact term: its postings are its matches, one per document. */
+  get isSingleTerm(): boolean {
+    return this.expansions.length === 1;
+  }
+
+  /** For a single term: offers every posting to `heap` (a one-term query's quality is 1) and ranks. */
+  rankInto(ev: Evaluation, heap: TopK): RankedDoc[] {
+    const { postings, weight, idf } = this.expansions[0]!;
+    postings.forEach((tf, doc) => heap.offer(doc, weight * ev.bm25(idf, tf, doc)));
+    return heap.sorted();
+  }
+
   enumerate(ev: Evaluation): DocList {
     const { expansions, bit } = this;
     const list = ev.list(this.size);
     if (expansions.length === 1) {
       const { postings, weight, idf } = expansions[0]!;
-      for (const [doc, tf] of postings) list.push(doc, weight * ev.bm25(idf, tf, doc), bit);
+      // forEach, not for…of: no [key, value] pair per posting (measurably faster on long postings).
+      postings.forEach((tf, doc) => list.push(doc, weight * ev.bm25(idf, tf, doc), bit));
       return list;
     }
     // Several terms (prefix or fuzzy): a document's scores from each add up, in MiniSearch's order.
@@ -179,7 +206,15 @@ class TermPlan implements Plan {
     return list;
   }
 
+  prepareProbes(ev: Evaluation, probes: number): void {
+    if (this.expansions.length === 1 && probes >= MIN_PROBES_FOR_BITS && this.size >= MIN_POSTINGS_FOR_BITS) {
+      this.bits = ev.engine.membership(this.expansions[0]!.postings);
+    }
+  }
+
   probe(ev: Evaluation, doc: number): boolean {
+    const bits = this.bits;
+    if (bits !== null && (bits[doc >>> 5]! & (1 << (doc & 31))) === 0) return false;
     let found = false;
     for (const { postings, weight, idf } of this.expansions) {
       const tf = postings.get(doc);
@@ -233,6 +268,10 @@ class OrPlan implements Plan {
     return out;
   }
 
+  prepareProbes(ev: Evaluation, probes: number): void {
+    for (const child of this.children) child.prepareProbes(ev, probes);
+  }
+
   probe(ev: Evaluation, doc: number): boolean {
     let any = false;
     for (const child of this.children) if (child.probe(ev, doc)) any = true;
@@ -271,7 +310,12 @@ class AndPlan implements Plan {
     return list;
   }
 
+  prepareProbes(ev: Evaluation, probes: number): void {
+    for (const child of this.children) child.prepareProbes(ev, probes);
+  }
+
   private intersectByProbing(ev: Evaluation, list: DocList, child: Plan): void {
+    child.prepareProbes(ev, list.length);
     let kept = 0;
     for (let i = 0; i < list.length; i++) {
       const doc = list.docs[i]!;
@@ -365,6 +409,8 @@ export class QueryEngine {
    */
   private readonly pool: DocList[] = [];
   private borrowed = 0;
+  private readonly bitsets = new Map<Map<number, number>, Uint32Array>();
+  private bitsetState = '';
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document type: only the index is read
   constructor(mini: MiniSearch<any>) {
@@ -382,11 +428,20 @@ export class QueryEngine {
     this.ensureCapacity(view.nextId());
     const ev = new Evaluation(this, view);
     this.borrowed = 0;
-    const list = plan.enumerate(ev);
-    const top = this.rank(list, k);
+    let total: number;
+    let top: RankedDoc[];
+    if (plan instanceof TermPlan && plan.isSingleTerm) {
+      // One term (the commonest query): straight from its postings into the top k, no list in between.
+      total = plan.size;
+      top = k <= 0 || total === 0 ? [] : plan.rankInto(ev, this.topK(Math.min(k, total)));
+    } else {
+      const list = plan.enumerate(ev);
+      total = list.length;
+      top = this.rank(list, k);
+    }
     this.borrowed = 0;
     return {
-      total: list.length,
+      total,
       top,
       // From the compiled plan: the terms a top hit matched, for highlighting, without searching again.
       matchedTerms: (shortId) => {
@@ -413,6 +468,32 @@ export class QueryEngine {
     const length = this.view.fieldLength.get(doc)![0]!;
     this.lengths[doc] = length + 1;
     return length;
+  }
+
+  /**
+   * @internal The membership bitset of `postings`, built on first use and kept while the index is
+   * unchanged: any add bumps MiniSearch's next id and any removal lowers its document count, so that pair
+   * identifies the index state the bitsets were built in.
+   */
+  membership(postings: Map<number, number>): Uint32Array {
+    const state = `${this.view.nextId()}:${this.view.documentCount()}`;
+    if (state !== this.bitsetState) {
+      this.bitsets.clear();
+      this.bitsetState = state;
+    }
+    let bits = this.bitsets.get(postings);
+    if (bits !== undefined) {
+      this.bitsets.delete(postings); // most recently used last
+      this.bitsets.set(postings, bits);
+      return bits;
+    }
+    bits = new Uint32Array((this.view.nextId() + 31) >>> 5);
+    postings.forEach((_tf, doc) => {
+      bits![doc >>> 5] = bits![doc >>> 5]! | (1 << (doc & 31));
+    });
+    if (this.bitsets.size >= MAX_BITSETS) this.bitsets.delete(this.bitsets.keys().next().value!);
+    this.bitsets.set(postings, bits);
+    return bits;
   }
 
   /** @internal */
@@ -505,10 +586,14 @@ export class QueryEngine {
   /** The best k of `list` by final score (score × distinct terms matched), best first. */
   private rank(list: DocList, k: number): RankedDoc[] {
     if (k <= 0 || list.length === 0) return [];
-    const ids = this.view.documentIds;
-    const heap = new TopK(Math.min(k, list.length), (doc) => ids.get(doc)!);
+    const heap = this.topK(Math.min(k, list.length));
     for (let i = 0; i < list.length; i++) heap.offer(list.docs[i]!, list.scores[i]! * popcount(list.masks[i]!));
     return heap.sorted();
+  }
+
+  private topK(k: number): TopK {
+    const ids = this.view.documentIds;
+    return new TopK(k, (doc) => ids.get(doc)!);
   }
 }
 
@@ -523,12 +608,27 @@ function popcount(mask: number): number {
  * equal scores, so a page is the same whichever way the scores were summed.
  */
 export function compareParagraphIds(a: string, b: string): number {
+  // Without slicing: equal scores are common (short paragraphs, term frequency 1), so the top-k heap
+  // compares ids for many postings of a frequent term.
   const ha = a.lastIndexOf('#');
   const hb = b.lastIndexOf('#');
-  const articleA = ha < 0 ? a : a.slice(0, ha);
-  const articleB = hb < 0 ? b : b.slice(0, hb);
-  if (articleA !== articleB) return articleA < articleB ? -1 : 1;
-  return Number(a.slice(ha + 1)) - Number(b.slice(hb + 1));
+  const la = ha < 0 ? a.length : ha;
+  const lb = hb < 0 ? b.length : hb;
+  const n = Math.min(la, lb);
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  if (la !== lb) return la < lb ? -1 : 1;
+  return paragraphNumber(a, ha) - paragraphNumber(b, hb);
+}
+
+/** The number after `#` at `hash` (0 when there is none). */
+function paragraphNumber(id: string, hash: number): number {
+  let n = 0;
+  if (hash < 0) return n;
+  for (let i = hash + 1; i < id.length; i++) n = n * 10 + (id.charCodeAt(i) - 48);
+  return n;
 }
 
 /** A bounded min-heap keeping the k best (highest score; on equal scores, the earlier paragraph). */

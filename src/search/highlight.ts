@@ -20,6 +20,8 @@ export interface Span {
 export function matchSpans(text: string, analyzer: Pick<Analyzer, 'forEachTerms'>, terms: ReadonlySet<string>): Span[] {
   const spans: Span[] = [];
   if (terms.size === 0) return spans;
+  const initials = new Set<number>();
+  for (const t of terms) initials.add(t.charCodeAt(0));
   let markedWholeEnd = -1;
   analyzer.forEachTerms(text, (start, end, wordTerms, part) => {
     if (part && end <= markedWholeEnd) return; // inside a compound marked whole
@@ -29,7 +31,7 @@ export function matchSpans(text: string, analyzer: Pick<Analyzer, 'forEachTerms'
       if (!part) markedWholeEnd = end;
       return;
     }
-  });
+  }, initials);
   return spans;
 }
 

@@ -105,6 +105,19 @@ function expectSameTopK(index: SearchIndex, query: QueryNode, k: number): void {
 }
 
 describe('query-engine', () => {
+  describe('compareParagraphIds', () => {
+    it('orders by article id, then paragraph number, as string and number comparison would', () => {
+      const id = fc.tuple(fc.string({ maxLength: 6 }).filter((a) => !a.includes('#')), fc.integer({ min: 1, max: 5000 }));
+      fc.assert(
+        fc.property(id, id, ([a, n], [b, m]) => {
+          const expected = a !== b ? (a < b ? -1 : 1) : Math.sign(n - m);
+          expect(Math.sign(compareParagraphIds(`${a}#${n}`, `${b}#${m}`))).toBe(expected);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+  });
+
   describe('QueryEngine.top (through SearchIndex.top)', () => {
     const index = changedIndex(generatedArticles(1500, 42));
     const terms = termsByFrequency(index);
@@ -120,6 +133,24 @@ describe('query-engine', () => {
       const ours = index.top(terms[0]!, 5);
       expect(ours.total).toBeGreaterThan(100);
       expect(ours.matches).toHaveLength(5);
+    });
+
+    it('probes frequent terms through membership bitsets, rebuilt when the index changes', () => {
+      // Both terms are frequent enough for bitsets (over 1,024 postings, probed over 256 times).
+      expect(index.documentFrequency(terms[1]!)).toBeGreaterThan(1024);
+      const both: QueryNode = { combineWith: 'AND', queries: [terms[0]!, terms[1]!] };
+      expectSameTopK(index, both, 10);
+      const changed = changedIndex(generatedArticles(1500, 42));
+      expectSameTopK(changed, both, 10);
+      const victim = changed.top(both, 1).matches[0]!.doc.articleId;
+      changed.removeArticle(victim);
+      expectSameTopK(changed, both, 10);
+      expect(changed.top(both, 100_000).matches.some((m) => m.doc.articleId === victim)).toBe(false);
+      // Added again under a new id: found again (a stale bitset would hide it).
+      const text = changed.top(both, 1).matches[0]!.doc.text;
+      changed.addArticle({ id: 'zzz-nieuw', title: 'Nieuw', date: null, source: null, url: null, paragraphs: [text] });
+      expectSameTopK(changed, both, 10);
+      expect(changed.top(both, 100_000).matches.some((m) => m.doc.articleId === 'zzz-nieuw')).toBe(true);
     });
 
     it('finds nothing for an unknown term and for AND with an unknown term', () => {
