@@ -1,7 +1,7 @@
 /** Starts the real server (src/main.ts) as a child process for benchmarks, and reads its JSON log. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +22,9 @@ export interface RunningServer extends ServerProcess {
 
 /** Spawns src/main.ts as `npm start` does (port 0 on 127.0.0.1 unless `env` says otherwise); does not wait. */
 export function spawnServer(env: Record<string, string>, defaultWaitMs = 30 * 60_000): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
+  // A million paragraphs need more heap than Node's default limit; the benchmark's server may use most of RAM.
+  const heapMb = Math.floor((totalmem() / 2 ** 20) * 0.75);
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
