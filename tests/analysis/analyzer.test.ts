@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer, indexedTerms, MAX_TERM_LENGTH, tokenTerms, WORD_MEMO_SIZE, type Token } from '../../src/analysis/analyzer.js';
+import { createAnalyzer, indexedTerms, MAX_TERM_LENGTH, mayStartTermWith, tokenTerms, WORD_MEMO_SIZE, type Token } from '../../src/analysis/analyzer.js';
 import { foldDiacritics } from '../../src/analysis/normalize.js';
 import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
 
@@ -209,6 +209,35 @@ describe('analyzer', () => {
       const [token] = analyzer.analyze('gesprekken');
       expect(() => (token!.terms as string[]).push('x')).toThrow(TypeError);
       expect(analyzer.analyze('gesprekken')[0]!.terms).toEqual(['sprek']);
+    });
+  });
+
+  describe('mayStartTermWith', () => {
+    /** The highlighter's shortcut must never skip a word that has the term: checked for every term a word yields. */
+    const expectAdmits = (word: string) => {
+      for (const term of analyzer.indexTerms(word)) {
+        expect(mayStartTermWith(word, 0, word.length, new Set([term.charCodeAt(0)])), `${word} → ${term}`).toBe(true);
+      }
+    };
+
+    it('admits every word for the first letter of its own terms, on Snowball\'s whole vocabulary', () => {
+      const voc = sharedPath('the first-letter rule on Snowball\'s vocabulary', 'snowball-dutch', 'voc.txt');
+      if (!voc) return;
+      const words = readFileSync(voc, 'utf8').split('\n').filter((w) => w.length > 0);
+      expect(words.length).toBeGreaterThan(30_000);
+      for (const word of words) expectAdmits(word);
+    });
+
+    it('admits any word for its own terms, and after ge- for the third letter', () => {
+      expectAdmits('gesprekken');
+      expect(mayStartTermWith('gesprekken', 0, 10, new Set(['s'.charCodeAt(0)]))).toBe(true);
+      expect(mayStartTermWith('Gesprekken', 0, 10, new Set(['x'.charCodeAt(0)]))).toBe(false);
+      expect(mayStartTermWith('NAVO', 0, 4, new Set(['n'.charCodeAt(0)]))).toBe(true);
+      expect(mayStartTermWith('Énige', 0, 5, new Set(['x'.charCodeAt(0)]))).toBe(true); // not ASCII: analyzed
+      fc.assert(
+        fc.property(fc.oneof(fc.stringMatching(/^[A-Za-z][a-z]{0,14}$/), fc.stringMatching(/^ge[a-z]{1,12}$/)), (word) => expectAdmits(word)),
+        { numRuns: 3000 },
+      );
     });
   });
 
