@@ -123,40 +123,23 @@ class LineWriter {
   }
 }
 
-/** Emits records in lines of at most RECORDS_PER_LINE records or about CHUNK_BYTES. */
-class RecordBatcher {
-  private records: unknown[] = [];
-  private size = 0;
-  constructor(
-    private readonly out: LineWriter,
-    private readonly kind: string,
-  ) {}
-  async add(record: unknown, approxBytes: number): Promise<void> {
-    this.records.push(record);
-    this.size += approxBytes;
-    if (this.records.length >= RECORDS_PER_LINE || this.size >= CHUNK_BYTES) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.records.length === 0) return;
-    const records = this.records;
-    this.records = [];
-    this.size = 0;
-    await this.out.line([this.kind, records]);
-  }
-}
-
-/** Emits flat arrays of values in lines of about CHUNK_BYTES (numbers and short strings: cheap to parse). */
-class FlatBatcher {
+/**
+ * Gathers the values of one record kind into lines of about CHUNK_BYTES, and at most `maxValues` values:
+ * whole records (`a`, `t`: a line is an array of records) or flat runs of numbers and short strings (`d`,
+ * `l`: cheap to parse).
+ */
+class LineBatcher {
   private values: unknown[] = [];
   private size = 0;
   constructor(
     private readonly out: LineWriter,
     private readonly kind: string,
+    private readonly maxValues = Infinity,
   ) {}
   async add(approxBytes: number, ...values: unknown[]): Promise<void> {
     for (const v of values) this.values.push(v);
     this.size += approxBytes;
-    if (this.size >= CHUNK_BYTES) await this.flush();
+    if (this.values.length >= this.maxValues || this.size >= CHUNK_BYTES) await this.flush();
   }
   async flush(): Promise<void> {
     if (this.values.length === 0) return;
@@ -190,27 +173,27 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
     const fields = Object.keys(indexMeta(mini).fieldIds).length;
     await out.line(['h', { format: SNAPSHOT_FORMAT, analyzer: index.analyzer.version, createdAt: new Date().toISOString(), fields }]);
 
-    const articleLines = new RecordBatcher(out, 'a');
+    const articleLines = new LineBatcher(out, 'a', RECORDS_PER_LINE);
     for (const article of index.allArticles()) {
       await slicer.maybeYield();
       const version = index.versionOf(article.id);
       if (!version || tracker.ids.has(article.id)) continue;
       const { id, title, date, source, url } = article;
       const bytes = article.paragraphs.reduce((n, p) => n + p.length, 0);
-      await articleLines.add([id, version, title, date, source, url, article.paragraphs], bytes + 200);
+      await articleLines.add(bytes + 200, [id, version, title, date, source, url, article.paragraphs]);
       articles++;
       paragraphs += article.paragraphs.length;
     }
     await articleLines.flush();
 
-    const docLines = new FlatBatcher(out, 'd');
+    const docLines = new LineBatcher(out, 'd');
     for (const [shortId, id] of documentIds(mini)) {
       await slicer.maybeYield();
       await docLines.add(id.length + 12, shortId, id);
     }
     await docLines.flush();
 
-    const lengthLines = new FlatBatcher(out, 'l');
+    const lengthLines = new LineBatcher(out, 'l');
     for (const [shortId, lengths] of fieldLengths(mini)) {
       await slicer.maybeYield();
       if (lengths.length !== fields) throw new Error(`snapshot: document ${shortId} has ${lengths.length} field lengths, expected ${fields}`);
@@ -220,7 +203,7 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
 
     // A frequent term's postings (13% of all paragraphs for the commonest content word) are split over
     // records of at most MAX_POSTINGS_PER_RECORD, with a chance to yield between them; the loader appends.
-    const termLines = new RecordBatcher(out, 't');
+    const termLines = new LineBatcher(out, 't', RECORDS_PER_LINE);
     for (const [term, postings] of walkTerms(mini)) {
       await slicer.maybeYield();
       for (const [fieldId, freqs] of postings) {
@@ -230,12 +213,12 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
           flat.push(shortId - previous, freq);
           previous = shortId;
           if (flat.length < 2 * MAX_POSTINGS_PER_RECORD) continue;
-          await termLines.add([term, fieldId, flat], term.length + 4 * flat.length);
+          await termLines.add(term.length + 4 * flat.length, [term, fieldId, flat]);
           await slicer.maybeYield(true);
           flat = [];
           previous = 0;
         }
-        if (flat.length > 0) await termLines.add([term, fieldId, flat], term.length + 12 + 4 * flat.length);
+        if (flat.length > 0) await termLines.add(term.length + 12 + 4 * flat.length, [term, fieldId, flat]);
       }
     }
     await termLines.flush();
