@@ -157,18 +157,14 @@ interface TermSlot {
 
 /**
  * Term → its postings map in MiniSearch's radix tree and a counter, so adding a document finds a known
- * term in one hash look-up instead of a walk down the tree. The owner must forget a term when MiniSearch
- * may have dropped it from the tree, which happens only when a document holding it is removed: see
- * SearchIndex.removeArticle.
+ * term in one hash look-up instead of a walk down the tree. MiniSearch drops a term from its tree when
+ * its last document is removed, so the owner discards the cache on every removal (SearchIndex.removeArticle).
  */
 export class TermCache {
   readonly slots = new Map<string, TermSlot>();
   /** Scratch: the slots met in the document being added, in first-occurrence order. */
   readonly seen: TermSlot[] = [];
   constructor(readonly fieldId: number) {}
-  forget(term: string): void {
-    this.slots.delete(term);
-  }
 }
 
 /** The scalars `indexMeta` returns, to restore an index with. */
@@ -226,13 +222,6 @@ export class MiniSearchRestorer<T> {
     i._dirtCount = meta.dirtCount;
     return this.mini;
   }
-}
-
-/** A term's postings in `toJSON`'s form: `{fieldId: {shortId: frequency}}`. */
-export function postingsToJSON(postings: TermPostings): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [fieldId, freqs] of postings) out[fieldId] = Object.fromEntries(freqs);
-  return out;
 }
 
 /** What BM25 scoring reads from a MiniSearch index. Live: read at query time, it changes with every add and remove. */

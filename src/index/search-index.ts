@@ -198,8 +198,8 @@ export class SearchIndex {
     // and BM25 statistics are right at once. MiniSearch's `discard` would leave the postings for lazy
     // clean-up, and until a search meets them they inflate document frequencies and skew scores.
     this.mini.removeAll(docs);
-    // A term whose last posting went is gone from MiniSearch's tree: forget every term these paragraphs held.
-    for (const doc of docs) for (const term of this.analyzer.indexTerms(doc.text)) this.termCache.forget(term);
+    // A term whose last posting went is gone from MiniSearch's tree: the adding cache may point at it.
+    this.settle();
     this.paragraphTotal -= docs.length;
     this.articles.delete(id);
     this.versions.delete(id);

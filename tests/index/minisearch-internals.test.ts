@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import MiniSearch from 'minisearch';
-import { addDocumentTerms, TermCache, documentIds, fieldLengths, indexMeta, MiniSearchRestorer, postingsToJSON, walkTerms } from '../../src/index/minisearch-internals.js';
+import { addDocumentTerms, TermCache, documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type TermPostings } from '../../src/index/minisearch-internals.js';
 import { toParagraphDocs } from '../../src/paragraphs/paragraphs.js';
 import { udArticles } from '../helpers/ud.js';
 import { miniSearchOptions } from '../../src/index/search-index.js';
 import type { ParagraphDoc } from '../../src/paragraphs/paragraphs.js';
 import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
+
+/** A term's postings in `toJSON`'s form: `{fieldId: {shortId: frequency}}`. */
+function postingsToJSON(postings: TermPostings): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [fieldId, freqs] of postings) out[fieldId] = Object.fromEntries(freqs);
+  return out;
+}
 
 describe('minisearch-internals', () => {
   it("walks exactly what MiniSearch's own toJSON serializes", () => {
