@@ -3,9 +3,9 @@
  * snapshot, reconcile it with ARTICLES_DIR, and watch the folder. Shuts down gracefully on SIGINT/SIGTERM,
  * writing a pending snapshot first.
  */
-import { createServer } from 'node:http';
 import { readConfig, type Config } from './config.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { SearchService } from './service.js';
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     admin: { token: config.adminToken, store: service.store, indexer: service.indexer },
   });
 
-  const server = createServer(app);
+  const server = createHttpServer(app);
   server.on('error', (error: NodeJS.ErrnoException) => {
     logger.error({ err: error }, `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
     process.exit(1);

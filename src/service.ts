@@ -85,6 +85,7 @@ export class SearchService {
   async start(): Promise<StartupReport> {
     const started = performance.now();
     await mkdir(this.options.indexDir, { recursive: true });
+    await this.store.open();
     const snapshot = await this.loadSnapshot();
     const apply = (changes: Parameters<Indexer['apply']>[0]) => this.indexer.apply(changes).then(() => undefined);
     // Watch first, so nothing written during the scan is missed; the scan's batches share the store's lock

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,56 @@ describe('service', () => {
       const again = await start(false);
       expect(again.report).toMatchObject({ snapshot: 'loaded', scan: { upserts: 0 } });
       expect(ids(again.service, 'Istanbul')).toContain('via-api#1');
+    });
+  });
+
+  describe('links to files outside ARTICLES_DIR', () => {
+    let outside: string;
+    beforeEach(() => {
+      outside = join(indexDir, 'elders.txt'); // any file outside ARTICLES_DIR
+      writeFileSync(outside, 'title: Geheim\n\nroot:x:0:0:root:/root:/usr/sbin/nologin\n');
+    });
+
+    it('never indexes or serves one dropped in while running, and drops the article a link replaces', async () => {
+      const { service } = await start(true);
+      symlinkSync(outside, join(articlesDir, 'passwd-link.txt'));
+      symlinkSync(join('..', indexDir.split('/').pop()!, 'elders.txt'), join(articlesDir, 'relatief.txt'));
+      symlinkSync(join(articlesDir, 'bestaat-niet'), join(articlesDir, 'los.txt'));
+      // Swapped in for an indexed article.
+      symlinkSync(outside, join(articlesDir, 'tijdelijk'));
+      renameSync(join(articlesDir, 'tijdelijk'), join(articlesDir, 'navo-top-2025.txt'));
+      await eventually(() => expect(service.index.hasArticle('navo-top-2025')).toBe(false));
+      await new Promise((r) => setTimeout(r, 300)); // let the watcher report the other links too
+      expect(ids(service, 'nologin')).toEqual([]);
+      for (const id of ['passwd-link', 'relatief', 'los', 'navo-top-2025']) expect(service.index.getArticle(id), id).toBeUndefined();
+    });
+
+    it('drops at start-up an article whose file became a link while the service was down (the snapshot still had it)', async () => {
+      const first = await start(false);
+      expect(first.service.index.hasArticle('navo-top-2025')).toBe(true);
+      await first.service.stop();
+      unlinkSync(join(articlesDir, 'navo-top-2025.txt'));
+      symlinkSync(outside, join(articlesDir, 'navo-top-2025.txt'));
+      symlinkSync(outside, join(articlesDir, 'passwd-link.txt'));
+
+      const second = await start(false);
+      expect(second.report).toMatchObject({ snapshot: 'loaded', scan: { skipped: 2, removals: 1 } });
+      expect(second.service.index.hasArticle('navo-top-2025')).toBe(false);
+      expect(second.service.index.hasArticle('passwd-link')).toBe(false);
+      expect(ids(second.service, 'nologin')).toEqual([]);
+    });
+  });
+
+  describe('a writer killed in the middle of a write', () => {
+    it('leaves a temporary file that the next start removes, with the articles intact', async () => {
+      const leftover = `.${SEED_ID}.txt.4194399.00ff00ff.tmp`;
+      writeFileSync(join(articlesDir, leftover), 'title: Half\n\nHalf geschre');
+      const { service, report } = await start(false);
+      expect(existsSync(join(articlesDir, leftover))).toBe(false);
+      expect(readdirSync(articlesDir).filter((f) => f.startsWith('.'))).toEqual([]);
+      expect(report.scan).toMatchObject({ files: 4, upserts: 4, skipped: 0 });
+      expect(service.index.articleCount).toBe(4);
+      expect(service.index.getArticle(SEED_ID)!.paragraphs).toHaveLength(19);
     });
   });
 

@@ -33,8 +33,10 @@ export const ARTICLE_ID_PATTERN = /^[\p{L}\p{N}_-][\p{L}\p{N}._-]{0,127}$/u;
 /** Why a file could not be read as an article. The message is one line, fit for a log. */
 export class ArticleError extends Error {
   constructor(
-    readonly code: 'too_large' | 'empty' | 'binary' | 'invalid_utf8' | 'no_text' | 'invalid_id',
+    readonly code: 'too_large' | 'empty' | 'binary' | 'invalid_utf8' | 'no_text' | 'invalid_id' | 'invalid_unicode',
     message: string,
+    /** The input field at fault, when the article came from a client (`text`, `title`, …). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ArticleError';
@@ -164,6 +166,27 @@ export interface ArticleInput {
   url?: string | null | undefined;
   /** Paragraphs separated by blank lines. */
   text: string;
+}
+
+/** A lone UTF-16 surrogate (with the `u` flag a pair is one code point, so only unpaired halves match). */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
+/**
+ * The exact bytes an article file will hold, and the article they read back as, checked by the same rules
+ * as a file read (`decodeArticleBytes`, `parseArticle`) before anything touches the disk. Each field is
+ * checked first, so the error names it: no NUL character (a file read refuses NUL as binary content) and no
+ * lone surrogate (UTF-8 cannot encode one; it would silently become U+FFFD).
+ * @throws ArticleError with `field` set, or for the whole file (too large, no paragraph text)
+ */
+export function encodeArticle(id: string, input: ArticleInput): { bytes: Buffer; article: Article } {
+  for (const field of ['title', 'date', 'source', 'url', 'text'] as const) {
+    const value = input[field];
+    if (typeof value !== 'string') continue;
+    if (value.includes('\u0000')) throw new ArticleError('binary', `${field} must not contain NUL characters`, field);
+    if (LONE_SURROGATE.test(value)) throw new ArticleError('invalid_unicode', `${field} holds a lone UTF-16 surrogate, which is not text`, field);
+  }
+  const bytes = Buffer.from(formatArticle(input), 'utf8');
+  return { bytes, article: parseArticle(id, decodeArticleBytes(bytes)) };
 }
 
 /**

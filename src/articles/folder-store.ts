@@ -2,27 +2,19 @@
  * The article store backed by ARTICLES_DIR: one `.txt` file per article. It scans the folder against what
  * the index knows, watches it for changes, and writes articles atomically. Every change it reports — from
  * the watcher or from its own writes — passes one lock, so changes are totally ordered and the last write
- * to an article is the last change reported.
+ * to an article is the last change reported. Every file is read by the one rule (`readArticleFile`): a
+ * regular file directly in the folder, never through a link.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { open, readdir, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../logger.js';
-import {
-  ArticleError,
-  MAX_ARTICLE_BYTES,
-  decodeArticleBytes,
-  formatArticle,
-  isValidArticleId,
-  parseArticle,
-  slugify,
-  type Article,
-  type ArticleInput,
-} from './article.js';
-import { writeFileAtomically } from './atomic-write.js';
+import { ArticleError, encodeArticle, isValidArticleId, slugify, type Article, type ArticleInput } from './article.js';
+import { entryKind, readArticleFile, versionOf, type ArticleFileState } from './article-file.js';
+import { removeLeftoverTemporaryFiles, writeFileAtomically, type WrittenFile } from './atomic-write.js';
 import { articleIdOf, isArticleFileName } from './folder.js';
-import type { ArticleChange, ArticleStore, ArticleVersion, ChangeListener, ScanSummary } from './store.js';
+import { StoreError, type ArticleChange, type ArticleStore, type ArticleVersion, type ChangeListener, type ScanSummary } from './store.js';
 
 export interface FolderStoreOptions {
   /** How long a file must stay the same size before it is read (a write in progress is not read half). */
@@ -30,12 +22,6 @@ export interface FolderStoreOptions {
   /** Files read in one batch; a burst of thousands is absorbed batch by batch. */
   batchSize?: number;
 }
-
-/** What reading one file gave: an article, a reason it is unusable, or that it is gone. */
-type FileState =
-  | { kind: 'article'; article: Article; version: ArticleVersion }
-  | { kind: 'unusable'; reason: string }
-  | { kind: 'missing' };
 
 const READ_CONCURRENCY = 16;
 
@@ -47,6 +33,11 @@ export class FolderArticleStore implements ArticleStore {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly stableMs: number;
   private readonly batchSize: number;
+  /**
+   * Files the watcher found unusable, with the reason logged: a link whose target keeps changing (the
+   * watcher reports those) is logged once, not at every change, until it becomes an article or goes.
+   */
+  private readonly refused = new Map<string, string>();
 
   constructor(
     readonly dir: string,
@@ -55,6 +46,13 @@ export class FolderArticleStore implements ArticleStore {
   ) {
     this.stableMs = options.stableMs ?? 100;
     this.batchSize = options.batchSize ?? 256;
+  }
+
+  /** Removes the temporary files of writers that were killed (each with one log line); call before scanning. */
+  async open(): Promise<void> {
+    for (const { path, target, pid } of await removeLeftoverTemporaryFiles(this.dir)) {
+      this.logger.warn({ file: path, pid }, `removed ${path}: a temporary file for ${target} left by a writer that stopped (pid ${pid})`);
+    }
   }
 
   async scan(
@@ -82,10 +80,11 @@ export class FolderArticleStore implements ArticleStore {
             present.add(id);
             changes.push({ type: 'upsert', article: state.article, version: state.version });
             summary.upserts++;
-          } else if (state.kind === 'unusable') {
+          } else if (state.kind === 'refused') {
             summary.skipped++;
             unusable.add(id);
-            this.logSkip(name, state.reason, known.has(id));
+            this.logSkip(name, state.reason, known.has(id) ? 'removed from the index' : 'not indexed');
+            this.refused.set(name, state.reason);
           }
         });
         if (changes.length > 0) await onBatch(changes);
@@ -114,13 +113,17 @@ export class FolderArticleStore implements ArticleStore {
     const watcher = watch(this.dir, {
       ignoreInitial: true,
       depth: 0,
-      // Hidden files, editors' temporary files and anything but article files never reach us.
-      ignored: (path, stats) => path !== this.dir && (stats?.isDirectory() === true || !isArticleFileName(basename(path))),
+      // Hidden files, editors' temporary files and anything but article file names never reach us. An entry
+      // with an article's name that is a folder or a link does: it is read (and refused) by the one rule.
+      ignored: (path) => path !== this.dir && !isArticleFileName(basename(path)),
+      // Links are followed by the watcher only so that it reports them (without following, chokidar misses
+      // a link later replaced by a file); the reader never follows one.
+      followSymlinks: true,
       awaitWriteFinish: { stabilityThreshold: this.stableMs, pollInterval: Math.max(10, Math.round(this.stableMs / 4)) },
     });
     this.watcher = watcher;
     const changed = (path: string) => this.enqueue(basename(path));
-    watcher.on('add', changed).on('change', changed).on('unlink', changed);
+    watcher.on('add', changed).on('change', changed).on('unlink', changed).on('addDir', changed).on('unlinkDir', changed);
     watcher.on('error', (error) => this.logger.error({ err: error, dir: this.dir }, `watching ${this.dir} failed: ${String(error)}`));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }
@@ -131,37 +134,53 @@ export class FolderArticleStore implements ArticleStore {
     await this.lock.catch(() => undefined);
   }
 
-  create(input: ArticleInput): Promise<Article> {
+  async create(input: ArticleInput): Promise<Article> {
+    // Checked completely before anything touches the disk (and outside the lock: it needs no file).
+    const { bytes, article } = encodeArticle('x', input);
+    const stem = slugify(article.title);
     return this.exclusive(async () => {
-      const text = formatArticle(input);
-      const article = parseArticle('x', text); // validates before anything touches the disk
-      const stem = slugify(article.title);
       for (let attempt = 0; attempt < 5; attempt++) {
         const id = `${stem}-${randomBytes(3).toString('hex')}`;
         // link() refuses to replace an existing file: a new article never overwrites another.
-        if (await writeFileAtomically(this.dir, `${id}.txt`, text, { overwrite: false })) {
-          const state = await this.readFile(`${id}.txt`);
-          if (state.kind !== 'article') throw new Error(`FolderArticleStore: wrote ${id} but cannot read it back`);
-          await this.emit([{ type: 'upsert', article: state.article, version: state.version }]);
-          return state.article;
+        const written = await this.write(id, bytes, false);
+        if (written) {
+          const created = { ...article, id };
+          await this.emit([{ type: 'upsert', article: created, version: versionOf(bytes, written.mtimeMs) }]);
+          return created;
         }
       }
       throw new Error(`FolderArticleStore: no free id for "${stem}" after 5 attempts`);
     });
   }
 
-  put(id: string, input: ArticleInput): Promise<{ article: Article; created: boolean }> {
-    if (!isValidArticleId(id)) return Promise.reject(new ArticleError('invalid_id', `"${id}" is not a valid article id`));
+  async put(id: string, input: ArticleInput): Promise<{ article: Article; created: boolean }> {
+    if (!isValidArticleId(id)) throw new ArticleError('invalid_id', `"${id}" is not a valid article id`);
+    const { bytes, article } = encodeArticle(id, input);
     return this.exclusive(async () => {
-      const text = formatArticle(input);
-      parseArticle(id, text);
-      const created = !(await exists(this.pathOf(id)));
-      await writeFileAtomically(this.dir, `${id}.txt`, text, { overwrite: true });
-      const state = await this.readFile(`${id}.txt`);
-      if (state.kind !== 'article') throw new Error(`FolderArticleStore: wrote ${id} but cannot read it back`);
-      await this.emit([{ type: 'upsert', article: state.article, version: state.version }]);
-      return { article: state.article, created };
+      const entry = await lstat(this.pathOf(id)).catch(() => undefined);
+      // A folder (or FIFO, device…) under the article's name is not ours to replace; a link is replaced by
+      // the file itself (rename swaps the directory entry, never writes through the link).
+      if (entry && !entry.isFile() && !entry.isSymbolicLink()) {
+        throw new StoreError('conflict', `${this.pathOf(id)} is ${entryKind(entry)}, not an article file; remove it first`);
+      }
+      const written = (await this.write(id, bytes, true))!;
+      // The version comes from the bytes just written, not from reading the file back: nothing after the
+      // rename can fail on the content, and what was acknowledged is exactly what is stored.
+      await this.emit([{ type: 'upsert', article, version: versionOf(bytes, written.mtimeMs) }]);
+      this.refused.delete(`${id}.txt`);
+      return { article, created: !entry?.isFile() };
     });
+  }
+
+  /** Writes an article file; a full disk becomes a StoreError (the temporary file is gone, the old file intact). */
+  private async write(id: string, bytes: Buffer, overwrite: boolean): Promise<WrittenFile | null> {
+    try {
+      return await writeFileAtomically(this.dir, `${id}.txt`, bytes, { overwrite });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new StoreError('storage_full', `no space left in ${this.dir} (${code}); nothing was written`);
+      throw error;
+    }
   }
 
   remove(id: string): Promise<boolean> {
@@ -201,12 +220,15 @@ export class FolderArticleStore implements ArticleStore {
           const changes: ArticleChange[] = [];
           batch.forEach((name, i) => {
             const state = states[i]!;
-            if (state.kind === 'article') changes.push({ type: 'upsert', article: state.article, version: state.version });
-            else if (state.kind === 'missing') changes.push({ type: 'remove', id: articleIdOf(name) });
-            else {
-              this.logSkip(name, state.reason, true);
+            if (state.kind === 'refused') {
+              if (this.refused.get(name) !== state.reason) this.logSkip(name, state.reason, 'not indexed');
+              this.refused.set(name, state.reason);
               changes.push({ type: 'remove', id: articleIdOf(name) });
+              return;
             }
+            this.refused.delete(name);
+            if (state.kind === 'article') changes.push({ type: 'upsert', article: state.article, version: state.version });
+            else changes.push({ type: 'remove', id: articleIdOf(name) });
           });
           await this.emit(changes);
         });
@@ -229,17 +251,18 @@ export class FolderArticleStore implements ArticleStore {
     return join(this.dir, `${id}.txt`);
   }
 
+  /** Every entry with an article file's name, whatever its type: what is not a regular file is refused when read. */
   private async articleFileNames(): Promise<string[]> {
-    const entries = await readdir(this.dir, { withFileTypes: true });
-    return entries.filter((e) => e.isFile() && isArticleFileName(e.name)).map((e) => e.name).sort();
+    const entries = await readdir(this.dir);
+    return entries.filter(isArticleFileName).sort();
   }
 
-  /** 'unchanged' when size and mtime match what the index knows (no read), else the file's state. */
-  private async readIfChanged(name: string, known: ArticleVersion | undefined): Promise<FileState | 'unchanged'> {
+  /** 'unchanged' when the entry is a regular file whose size and mtime match what the index knows (no read). */
+  private async readIfChanged(name: string, known: ArticleVersion | undefined): Promise<ArticleFileState | 'unchanged'> {
     if (known) {
       try {
-        const s = await stat(join(this.dir, name));
-        if (s.size === known.size && s.mtimeMs === known.mtimeMs) return 'unchanged';
+        const s = await lstat(join(this.dir, name));
+        if (s.isFile() && s.size === known.size && s.mtimeMs === known.mtimeMs) return 'unchanged';
       } catch {
         return { kind: 'missing' };
       }
@@ -247,34 +270,13 @@ export class FolderArticleStore implements ArticleStore {
     return this.readFile(name);
   }
 
-  private async readFile(name: string): Promise<FileState> {
-    const path = join(this.dir, name);
-    let handle;
-    try {
-      handle = await open(path, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-      return { kind: 'unusable', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? error})` };
-    }
-    try {
-      const s = await handle.stat();
-      if (s.size > MAX_ARTICLE_BYTES) return { kind: 'unusable', reason: `larger than ${MAX_ARTICLE_BYTES} bytes (${s.size})` };
-      const bytes = await handle.readFile();
-      const article = parseArticle(articleIdOf(name), decodeArticleBytes(bytes));
-      const hash = createHash('sha256').update(bytes).digest('hex');
-      return { kind: 'article', article, version: { hash, size: bytes.length, mtimeMs: s.mtimeMs } };
-    } catch (error) {
-      if (error instanceof ArticleError) return { kind: 'unusable', reason: error.message };
-      return { kind: 'unusable', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? error})` };
-    } finally {
-      await handle.close();
-    }
+  private readFile(name: string): Promise<ArticleFileState> {
+    return readArticleFile(join(this.dir, name), articleIdOf(name));
   }
 
-  private logSkip(name: string, reason: string, wasIndexed: boolean): void {
+  private logSkip(name: string, reason: string, outcome: 'removed from the index' | 'not indexed'): void {
     const file = join(this.dir, name);
-    const note = wasIndexed ? '; removed from the index' : '';
-    this.logger.warn({ file, reason }, `skipped ${file}: ${reason}${note}`);
+    this.logger.warn({ file, reason }, `skipped ${file}: ${reason}; ${outcome}`);
   }
 
   /** Runs `task` after every task before it, one at a time. */
@@ -285,9 +287,10 @@ export class FolderArticleStore implements ArticleStore {
   }
 }
 
+/** Whether anything (a file, a link, a folder) is at `path`. */
 async function exists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    await lstat(path);
     return true;
   } catch {
     return false;

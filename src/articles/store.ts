@@ -27,7 +27,21 @@ export interface ScanSummary {
   skipped: number;
 }
 
+/** A write the store could not carry out through no fault of the article: nothing was changed. */
+export class StoreError extends Error {
+  constructor(
+    /** `conflict`: something that is not an article is in the way; `storage_full`: no space to write. */
+    readonly code: 'conflict' | 'storage_full',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
 export interface ArticleStore {
+  /** Readies the store after a crash, before the first scan (the folder store removes a killed writer's temporary files). */
+  open(): Promise<void>;
   /**
    * Compares the store with what the index holds (`known`) and delivers the differences to `onBatch`, a
    * batch at a time: new and changed articles as upserts, vanished ones as removals. With `exclusive`, each
@@ -42,9 +56,17 @@ export interface ArticleStore {
   subscribe(listener: ChangeListener): void;
   /** Starts reporting changes made by others (files dropped, edited, deleted); resolves once watching. */
   watch(): Promise<void>;
-  /** Creates a new article under a fresh id; never overwrites. Resolves after listeners applied it. */
+  /**
+   * Creates a new article under a fresh id; never overwrites. Resolves after listeners applied it. The input
+   * is checked completely before anything is written.
+   * @throws ArticleError (the input is not a usable article), StoreError (nothing was written)
+   */
   create(input: ArticleInput): Promise<Article>;
-  /** Creates or replaces the article `id`. Resolves after listeners applied it. */
+  /**
+   * Creates or replaces the article `id`. Resolves after listeners applied it. A refused or failed write
+   * leaves the previous article exactly as it was.
+   * @throws ArticleError (the input is not a usable article), StoreError (nothing was written)
+   */
   put(id: string, input: ArticleInput): Promise<{ article: Article; created: boolean }>;
   /** Deletes the article `id`; false when there was none. Resolves after listeners applied it. */
   remove(id: string): Promise<boolean>;

@@ -3,12 +3,11 @@
  * the running service's folder watcher indexes them. Owns finding the files, vetting them as the service does,
  * and the command's progress, summary and exit code. It never talks to the server and never deletes.
  */
-import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ArticleError, MAX_ARTICLE_BYTES, decodeArticleBytes, parseArticle } from '../articles/article.js';
+import { readArticleFile, versionOf } from '../articles/article-file.js';
 import { writeFileAtomically } from '../articles/atomic-write.js';
 import { articleIdOf, isArticleFileName } from '../articles/folder.js';
 import { readConfig } from '../config.js';
@@ -145,8 +144,9 @@ async function collectCandidates(inputs: string[]): Promise<Candidate[]> {
 
 /**
  * Adds the article files below `dir`. Hidden folders are skipped (`.git`, backups); files that are not article
- * files are passed over silently, as the service passes over them. Symbolic links to files are followed, links to
- * folders are not, so a link cycle cannot make the walk endless.
+ * files are passed over silently, as the service passes over them. Links are never followed: a link with an
+ * article file's name is reported and skipped, as ARTICLES_DIR would refuse it, and a link cycle cannot make
+ * the walk endless.
  */
 async function walk(dir: string, out: Candidate[]): Promise<void> {
   let entries;
@@ -162,77 +162,49 @@ async function walk(dir: string, out: Candidate[]): Promise<void> {
     if (entry.isDirectory()) {
       if (!entry.name.startsWith('.')) await walk(path, out);
     } else if (isArticleFileName(entry.name)) {
-      if (entry.isFile()) out.push({ path, reason: null });
-      else if (entry.isSymbolicLink()) {
-        const target = await stat(path).catch(() => undefined);
-        // A dangling link is reported: it looks like an article file but cannot be read.
-        if (!target) out.push({ path, reason: 'cannot read (ENOENT)' });
-        else if (target.isFile()) out.push({ path, reason: null });
-      }
+      // Whatever it is, the one rule decides when it is read (a link, a FIFO… is refused with its reason).
+      out.push({ path, reason: null });
     }
   }
 }
 
-/** Reads and vets one file exactly as the service would read it from ARTICLES_DIR. */
+/** Reads and vets one file by the rule ARTICLES_DIR applies (`readArticleFile`): what the service would refuse is skipped. */
 async function inspect(candidate: Candidate): Promise<Inspected> {
   if (candidate.reason !== null) return { reason: candidate.reason };
   if (!basename(candidate.path).endsWith('.txt')) return { reason: 'not a .txt file' };
-  let handle;
-  try {
-    handle = await open(candidate.path, 'r');
-  } catch (error) {
-    return { reason: `cannot read (${errorCode(error)})` };
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return { reason: 'not a regular file' };
-    // Refuse before reading, as the service does: a huge file must not be pulled into memory.
-    if (info.size > MAX_ARTICLE_BYTES) throw new ArticleError('too_large', `larger than ${MAX_ARTICLE_BYTES} bytes (${info.size})`);
-    const bytes = await handle.readFile();
-    const id = articleIdOf(candidate.path);
-    parseArticle(id, decodeArticleBytes(bytes));
-    return { id, bytes };
-  } catch (error) {
-    if (error instanceof ArticleError) return { reason: error.message };
-    return { reason: `cannot read (${errorCode(error)})` };
-  } finally {
-    await handle.close();
-  }
+  const id = articleIdOf(candidate.path);
+  const state = await readArticleFile(candidate.path, id);
+  if (state.kind === 'article') return { id, bytes: state.bytes };
+  // Listed a moment ago, gone now: reported as the open would have reported it.
+  return { reason: state.kind === 'missing' ? 'cannot read (ENOENT)' : state.reason };
 }
 
 /** Writes `bytes` as `dir/<id>.txt` unless that file already holds exactly them. */
 async function place(dir: string, id: string, bytes: Buffer): Promise<'added' | 'updated' | 'unchanged'> {
   const name = `${id}.txt`;
   const target = join(dir, name);
-  const existing = await targetState(target, bytes.length);
+  const existing = await targetState(target, bytes);
   // Left unwritten when identical: the watcher sees no change and the service reads nothing again.
-  if (existing === 'same-size' && (await sha256(target)) === sha256Of(bytes)) return 'unchanged';
+  if (existing === 'same') return 'unchanged';
+  // A rename replaces whatever entry has the name (a link is replaced, never written through).
   await writeFileAtomically(dir, name, bytes, { overwrite: true });
   return existing === 'absent' ? 'added' : 'updated';
 }
 
-/** Whether the target exists, and whether its size makes it worth hashing (a size difference settles it). */
-async function targetState(path: string, size: number): Promise<'absent' | 'same-size' | 'different'> {
+/**
+ * Whether the target is absent, an article file holding exactly `bytes`, or anything else (read by the same
+ * rule, so a link at the target counts as different and is replaced by the file).
+ */
+async function targetState(path: string, bytes: Buffer): Promise<'absent' | 'same' | 'different'> {
   try {
-    const info = await stat(path);
-    return info.isFile() && info.size === size ? 'same-size' : 'different';
+    const info = await lstat(path);
+    if (!info.isFile() || info.size !== bytes.length) return 'different';
   } catch (error) {
     // Anything but "not there" means something is there; the write decides whether it can be replaced.
     return errorCode(error) === 'ENOENT' ? 'absent' : 'different';
   }
-}
-
-/** SHA-256 of a file, or null when it cannot be read (then it is treated as different and rewritten). */
-async function sha256(path: string): Promise<string | null> {
-  try {
-    return sha256Of(await readFile(path));
-  } catch {
-    return null;
-  }
-}
-
-function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  const state = await readArticleFile(path, articleIdOf(path));
+  return state.kind === 'article' && state.version.hash === versionOf(bytes, 0).hash ? 'same' : 'different';
 }
 
 function errorCode(error: unknown): string {

@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ArticleError, isValidArticleId, isValidDate } from '../articles/article.js';
-import type { ArticleStore } from '../articles/store.js';
+import { StoreError, type ArticleStore } from '../articles/store.js';
 import type { Indexer } from '../index/indexer.js';
 import { articleJson } from './api.js';
 import { HttpError } from './errors.js';
@@ -23,22 +23,29 @@ export interface AdminDeps {
   indexer: Indexer;
 }
 
-const optionalText = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` }).nullish();
+/**
+ * Text an article file can hold: no NUL (a file read refuses it as binary content) and no lone surrogate
+ * (UTF-8 cannot encode one). Checked here so the 400 names the field; the store checks the bytes again.
+ */
+const storableText = (required?: string) =>
+  z
+    .string(required === undefined ? undefined : { message: required })
+    .refine((t) => !t.includes('\u0000'), { message: 'must not contain NUL characters' })
+    .refine((t) => !/[\ud800-\udfff]/u.test(t), { message: 'must be valid Unicode text (it holds a lone surrogate)' });
+
+const optionalText = (max: number) => storableText().max(max, { message: `must be at most ${max} characters` }).nullish();
 
 const articleBody = z.strictObject({
   title: optionalText(300),
-  date: z
-    .string()
+  date: storableText()
     .refine(isValidDate, { message: 'must be a real date as YYYY, YYYY-MM or YYYY-MM-DD' })
     .nullish(),
   source: optionalText(200),
-  url: z
-    .string()
+  url: storableText()
     .max(2000, { message: 'must be at most 2000 characters' })
     .refine((u) => /^https?:\/\/\S+$/.test(u), { message: 'must be an http(s) URL' })
     .nullish(),
-  text: z
-    .string({ message: 'is required: the paragraphs, separated by blank lines' })
+  text: storableText('is required: the paragraphs, separated by blank lines')
     .refine((t) => t.trim().length > 0, { message: 'must hold at least one paragraph' }),
 });
 
@@ -61,13 +68,41 @@ function requireAdmin(token: string | undefined) {
   };
 }
 
-/** JSON bodies only, at most MAX_BODY_BYTES. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON bodies only, at most MAX_BODY_BYTES, in UTF-8. The raw bytes are decoded with a fatal decoder before
+ * JSON is parsed — the rule a file read applies — so invalid UTF-8 is refused (body-parser's own decoding
+ * would have replaced it with U+FFFD and stored that).
+ */
 function jsonBody() {
-  const parse = express.json({ limit: MAX_BODY_BYTES, type: () => true });
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the article as JSON (Content-Type: application/json)');
-    parse(req, res, next);
-  };
+  const read = express.raw({ limit: MAX_BODY_BYTES, type: () => true });
+  return [
+    function requireJson(req: Request, _res: Response, next: NextFunction) {
+      if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the article as JSON (Content-Type: application/json)');
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+        throw new HttpError(415, 'unsupported_charset', `send the body as UTF-8 (got charset ${charset})`);
+      }
+      next();
+    },
+    read,
+    function parseJson(req: Request, _res: Response, next: NextFunction) {
+      const bytes: unknown = req.body;
+      let text: string;
+      try {
+        text = bytes instanceof Uint8Array ? utf8.decode(bytes) : '';
+      } catch {
+        throw new HttpError(400, 'invalid_utf8', 'the request body is not valid UTF-8');
+      }
+      try {
+        req.body = text.trim() === '' ? undefined : JSON.parse(text);
+      } catch {
+        throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
+      }
+      next();
+    },
+  ];
 }
 
 /** The admin routes; without `deps` (or without a token) every one answers 403 before doing anything. */
@@ -117,12 +152,21 @@ function validId(id: string): string {
   return id;
 }
 
-/** Store errors about the article itself are the client's (400); the rest are ours (500). */
+/**
+ * Store errors about the article itself are the client's (400, naming the field when there is one); a
+ * conflict in the folder is 409, a full disk 507; the rest are ours (500). In every case nothing was written.
+ */
 async function writing<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof ArticleError) throw new HttpError(400, 'invalid_article', error.message);
+    if (error instanceof ArticleError) {
+      const fields = error.field ? [{ field: error.field, message: error.message }] : undefined;
+      throw new HttpError(400, error.field ? `invalid_${error.field}` : 'invalid_article', error.message, fields);
+    }
+    if (error instanceof StoreError) {
+      throw new HttpError(error.code === 'conflict' ? 409 : 507, error.code, error.message);
+    }
     throw error;
   }
 }

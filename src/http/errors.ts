@@ -31,6 +31,7 @@ const PAGE_TITLES: Readonly<Record<number, string>> = {
   400: 'Ongeldige aanvraag',
   404: 'Niet gevonden',
   413: 'Te groot',
+  431: 'Te grote aanvraag',
 };
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -41,7 +42,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else logger.debug({ method: req.method, url: req.originalUrl, status: httpError.status, code: httpError.code }, httpError.message);
     res.status(httpError.status);
     const { code, message, fields } = httpError;
-    if (req.originalUrl.startsWith('/api/') || req.originalUrl === '/api') {
+    if (isApiUrl(req.originalUrl)) {
       res.json({ error: fields ? { code, message, fields } : { code, message } });
       return;
     }
@@ -52,6 +53,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       status: httpError.status,
     });
   };
+}
+
+/**
+ * Whether a request target is under /api, whatever follows the path (`/api?q=`, `/api/x#y`) and in any
+ * case (Express routes `/API/search` to the API too).
+ */
+export function isApiUrl(url: string): boolean {
+  const end = url.search(/[?#]/);
+  const path = (end < 0 ? url : url.slice(0, end)).toLowerCase();
+  return path === '/api' || path.startsWith('/api/');
 }
 
 function pageMessage(error: HttpError): string {

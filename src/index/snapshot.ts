@@ -14,15 +14,15 @@
  *   ["x", [articleId, …]]                            articles changed while writing: re-read on load
  *   ["e", {lines, sha256}]                           footer: line count and hash of every byte before it
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
-import { syncDir } from '../articles/atomic-write.js';
+import { removeLeftoverTemporaryFiles, syncDir, temporaryPath } from '../articles/atomic-write.js';
 import type { ArticleVersion } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type IndexMeta } from './minisearch-internals.js';
@@ -159,8 +159,8 @@ class LineBatcher {
 export async function writeSnapshot(index: SearchIndex, dir: string, options: { sliceMs?: number } = {}): Promise<SnapshotWriteStats> {
   const started = performance.now();
   await mkdir(dir, { recursive: true });
-  await removeStaleTemporaryFiles(dir);
-  const tmp = join(dir, `.snapshot.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await removeLeftoverTemporaryFiles(dir);
+  const tmp = temporaryPath(dir, SNAPSHOT_FILE);
   const final = join(dir, SNAPSHOT_FILE);
   const slicer = new Slicer(options.sliceMs ?? 8);
   const tracker = index.trackChanges();
@@ -248,25 +248,6 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
     throw error;
   } finally {
     tracker.stop();
-  }
-}
-
-/** Removes temporary files left by writers that died (their process no longer runs). */
-async function removeStaleTemporaryFiles(dir: string): Promise<void> {
-  for (const name of await readdir(dir)) {
-    const m = /^\.snapshot\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
-    if (!m || isRunning(Number(m[1]))) continue;
-    await unlink(join(dir, name)).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

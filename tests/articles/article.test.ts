@@ -7,6 +7,7 @@ import {
   MAX_ARTICLE_BYTES,
   decodeArticleBytes,
   deriveTitle,
+  encodeArticle,
   isValidArticleId,
   isValidDate,
   parseArticle,
@@ -116,6 +117,41 @@ describe('article', () => {
 
     it('cuts a word without spaces hard at the limit', () => {
       expect(deriveTitle('x'.repeat(200))).toBe(`${'x'.repeat(DERIVED_TITLE_LENGTH)}…`);
+    });
+  });
+
+  describe('encodeArticle', () => {
+    it('gives the exact file bytes and the article they read back as', () => {
+      const { bytes, article } = encodeArticle('rutte', { title: 'Rutte in Kyiv', date: '2025-06', text: 'Eerste.\n\nTweede.' });
+      expect(bytes.toString('utf8')).toBe('title: Rutte in Kyiv\ndate: 2025-06\n\nEerste.\n\nTweede.\n');
+      expect(article).toEqual(parseArticle('rutte', bytes.toString('utf8')));
+    });
+
+    it('refuses a NUL character or a lone surrogate in any field, naming the field', () => {
+      const cases: Array<[object, string, string]> = [
+        [{ text: 'x\u0000y' }, 'text', 'binary'],
+        [{ title: 'a\u0000', text: 'x' }, 'title', 'binary'],
+        [{ source: '\u0000', text: 'x' }, 'source', 'binary'],
+        [{ text: 'half \ud83d paar' }, 'text', 'invalid_unicode'],
+        [{ title: '\udc00', text: 'x' }, 'title', 'invalid_unicode'],
+      ];
+      for (const [input, field, code] of cases) {
+        let caught: unknown;
+        try {
+          encodeArticle('x', input as { text: string });
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, JSON.stringify(input)).toBeInstanceOf(ArticleError);
+        expect(caught).toMatchObject({ code, field });
+      }
+      // A proper pair is text (an emoji), not a lone surrogate.
+      expect(encodeArticle('x', { text: 'Feest \ud83c\udf89' }).article.paragraphs).toEqual(['Feest 🎉']);
+    });
+
+    it('refuses what a file read would refuse: too large, or no paragraph text', () => {
+      expect(errorCode(() => encodeArticle('x', { text: 'a'.repeat(MAX_ARTICLE_BYTES) }))).toBe('too_large');
+      expect(errorCode(() => encodeArticle('x', { title: 'Leeg', text: ' \n\n ' }))).toBe('no_text');
     });
   });
 

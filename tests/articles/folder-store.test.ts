@@ -1,11 +1,28 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomically } from '../../src/articles/atomic-write.js';
 import { FolderArticleStore } from '../../src/articles/folder-store.js';
 import type { ArticleChange } from '../../src/articles/store.js';
-import { silentLogger } from '../../src/logger.js';
+import { StoreError } from '../../src/articles/store.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
 
 const article = (title: string, body: string) => `title: ${title}\n\n${body}\n`;
 
@@ -37,16 +54,35 @@ const upserted = (id: string, text?: string) => (cs: ArticleChange[]) =>
 const removed = (id: string) => (cs: ArticleChange[]) => cs.some((c) => c.type === 'remove' && c.id === id);
 
 
+/** A logger that keeps its warnings, for assertions on "one log line naming the file and the reason". */
+function warnings() {
+  const lines: Array<{ file: string; reason: string; msg: string }> = [];
+  const logger: Logger = {
+    ...silentLogger,
+    warn: (obj: object, msg?: string) => void lines.push({ ...(obj as { file: string; reason: string }), msg: msg ?? '' }),
+  };
+  return { logger, lines };
+}
+
+const LINK = 'a symbolic link; articles must be regular files (links are never followed)';
+
 describe('folder-store', () => {
+  let root: string;
   let dir: string;
   let store: FolderArticleStore;
+  let logged: ReturnType<typeof warnings>;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-store-'));
-    store = new FolderArticleStore(dir, silentLogger, { stableMs: 80 });
+    root = mkdtempSync(join(tmpdir(), 'nieuwszoeker-store-'));
+    dir = join(root, 'articles');
+    mkdirSync(dir);
+    // Outside ARTICLES_DIR: what a link must never serve.
+    writeFileSync(join(root, 'elders.txt'), article('Geheim', 'Buiten de map: nologin.'));
+    logged = warnings();
+    store = new FolderArticleStore(dir, logged.logger, { stableMs: 80 });
   });
   afterEach(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   describe('watch', () => {
@@ -115,6 +151,97 @@ describe('folder-store', () => {
     });
   });
 
+  describe('links and other entries that are not regular files', () => {
+    it('are refused by the watcher with one log line each: absolute and relative links, links to folders, folders', async () => {
+      const r = recorder();
+      store.subscribe(r.listener);
+      await store.watch();
+      symlinkSync(join(root, 'elders.txt'), join(dir, 'absoluut.txt'));
+      symlinkSync('../elders.txt', join(dir, 'relatief.txt'));
+      symlinkSync(root, join(dir, 'map-link.txt'));
+      mkdirSync(join(dir, 'map.txt'));
+      writeFileSync(join(dir, 'echt.txt'), article('Echt', 'Wel indexeren.'));
+      await r.until((cs) => ['absoluut', 'relatief', 'map-link', 'map'].every((id) => removed(id)(cs)) && upserted('echt')(cs));
+      expect(r.all().filter((c) => c.type === 'upsert').map(show)).toEqual(['+echt:Wel indexeren.']);
+      expect(logged.lines.map((l) => [l.file.slice(dir.length + 1), l.reason]).sort()).toEqual([
+        ['absoluut.txt', LINK],
+        ['map-link.txt', LINK],
+        ['map.txt', 'a folder; articles must be regular files (links are never followed)'],
+        ['relatief.txt', LINK],
+      ]);
+      for (const line of logged.lines) expect(line.msg).toBe(`skipped ${line.file}: ${line.reason}; not indexed`);
+    });
+
+    it('removes an indexed article when a link is swapped in for its file, and takes the file back when it returns', async () => {
+      const r = recorder();
+      store.subscribe(r.listener);
+      await store.watch();
+      writeFileSync(join(dir, 'a.txt'), article('A', 'Eigen tekst.'));
+      await r.until(upserted('a', 'Eigen tekst.'));
+      symlinkSync(join(root, 'elders.txt'), join(dir, 'tijdelijk-link'));
+      renameSync(join(dir, 'tijdelijk-link'), join(dir, 'a.txt'));
+      await r.until(removed('a'));
+      expect(upserted('a', 'nologin')(r.all())).toBe(false);
+      writeFileSync(join(dir, 'tijdelijk'), article('A', 'Weer eigen tekst.'));
+      renameSync(join(dir, 'tijdelijk'), join(dir, 'a.txt'));
+      await r.until(upserted('a', 'Weer eigen tekst.'));
+      expect(upserted('a', 'nologin')(r.all())).toBe(false);
+    });
+
+    it('logs a refused link once, even while the file it points to keeps changing', async () => {
+      const r = recorder();
+      store.subscribe(r.listener);
+      await store.watch();
+      symlinkSync(join(root, 'elders.txt'), join(dir, 'link.txt'));
+      await r.until(removed('link'));
+      const reports = () => r.all().filter((c) => c.type === 'remove' && c.id === 'link').length;
+      for (let i = 0; i < 3; i++) {
+        const before = reports();
+        writeFileSync(join(root, 'elders.txt'), article('Geheim', `Versie ${i}.`));
+        await r.until(() => reports() > before); // the watcher reports the link again…
+      }
+      expect(logged.lines.filter((l) => l.file.endsWith('link.txt'))).toHaveLength(1); // …but it is logged once
+    });
+
+    it('are refused by the start-up scan, and a known article whose file became a link is removed', async () => {
+      symlinkSync(join(root, 'elders.txt'), join(dir, 'absoluut.txt'));
+      symlinkSync('../elders.txt', join(dir, 'relatief.txt'));
+      symlinkSync(root, join(dir, 'map-link.txt'));
+      mkdirSync(join(dir, 'map.txt'));
+      execFileSync('mkfifo', [join(dir, 'pijp.txt')]);
+      writeFileSync(join(dir, 'echt.txt'), article('Echt', 'Wel.'));
+      // What a snapshot remembers of an article whose file was a regular file before the restart.
+      const known = new Map([['absoluut', { hash: 'oud', size: 10, mtimeMs: 1 }]]);
+      const r = recorder();
+      const summary = await store.scan(known, r.listener);
+      expect(summary).toMatchObject({ files: 6, upserts: 1, skipped: 5, removals: 1 });
+      expect(r.all().map(show)).toEqual(['+echt:Wel.', '-absoluut']);
+      expect(Object.fromEntries(logged.lines.map((l) => [l.file.slice(dir.length + 1), l.msg.slice(l.file.length + 10)]))).toEqual({
+        'absoluut.txt': `${LINK}; removed from the index`,
+        'map-link.txt': `${LINK}; not indexed`,
+        'map.txt': 'a folder; articles must be regular files (links are never followed); not indexed',
+        'pijp.txt': 'a FIFO; articles must be regular files (links are never followed); not indexed',
+        'relatief.txt': `${LINK}; not indexed`,
+      });
+    });
+  });
+
+  describe('open', () => {
+    it('removes the temporary files of writers that died, one log line each, and leaves live writers and other files alone', async () => {
+      // A pid that cannot be running: above Linux's pid_max.
+      const dead = `.artikel.txt.4194399.0123abcd.tmp`;
+      const live = `.ander.txt.${process.pid}.0123abcd.tmp`;
+      writeFileSync(join(dir, dead), 'half geschreven');
+      writeFileSync(join(dir, live), 'wordt nog geschreven');
+      writeFileSync(join(dir, '.notities.tmp'), 'niet van ons');
+      writeFileSync(join(dir, 'artikel.txt'), article('Artikel', 'Tekst.'));
+      await store.open();
+      expect(readdirSync(dir).sort()).toEqual(['.ander.txt.' + process.pid + '.0123abcd.tmp', '.notities.tmp', 'artikel.txt']);
+      expect(logged.lines).toHaveLength(1);
+      expect(logged.lines[0]!.msg).toBe(`removed ${join(dir, dead)}: a temporary file for artikel.txt left by a writer that stopped (pid 4194399)`);
+    });
+  });
+
   describe('scan', () => {
     it('reports only what differs from what the index knows, reading only files whose size or mtime changed', async () => {
       writeFileSync(join(dir, 'a.txt'), article('A', 'Eerste.'));
@@ -165,6 +292,36 @@ describe('folder-store', () => {
       expect(readdirSync(dir)).toEqual([]);
     });
 
+    it('refuses text a file read would refuse, leaving the previous file byte for byte and reporting nothing', async () => {
+      const r = recorder();
+      store.subscribe(r.listener);
+      await store.put('artikel', { title: 'Een', text: 'Versie een.' });
+      const before = readFileSync(join(dir, 'artikel.txt'));
+      await expect(store.put('artikel', { text: 'x\u0000y' })).rejects.toThrow('text must not contain NUL characters');
+      await expect(store.put('artikel', { text: 'x\ud800y' })).rejects.toThrow('text holds a lone UTF-16 surrogate');
+      await expect(store.create({ title: 'a\u0000b', text: 'x' })).rejects.toThrow('title must not contain NUL characters');
+      expect(readFileSync(join(dir, 'artikel.txt'))).toEqual(before);
+      expect(readdirSync(dir)).toEqual(['artikel.txt']);
+      expect(r.all().map(show)).toEqual(['+artikel:Versie een.']);
+    });
+
+    it('refuses to put an article where a folder has its name, and replaces a link with a file without writing through it', async () => {
+      mkdirSync(join(dir, 'map.txt'));
+      const conflict = store.put('map', { text: 'x' });
+      await expect(conflict).rejects.toBeInstanceOf(StoreError);
+      await expect(conflict).rejects.toMatchObject({ code: 'conflict' });
+      expect(lstatSync(join(dir, 'map.txt')).isDirectory()).toBe(true);
+
+      symlinkSync(join(root, 'elders.txt'), join(dir, 'link.txt'));
+      const outside = readFileSync(join(root, 'elders.txt'));
+      const { created } = await store.put('link', { title: 'Eigen', text: 'Nu een echt bestand.' });
+      expect(created).toBe(true);
+      expect(lstatSync(join(dir, 'link.txt')).isFile()).toBe(true);
+      expect(readFileSync(join(dir, 'link.txt'), 'utf8')).toContain('Nu een echt bestand.');
+      expect(readFileSync(join(root, 'elders.txt'))).toEqual(outside);
+      expect(existsSync(join(dir, 'map.txt'))).toBe(true);
+    });
+
     it('settles two writes to one article on the last', async () => {
       const r = recorder();
       store.subscribe(r.listener);
@@ -180,9 +337,9 @@ describe('folder-store', () => {
   describe('writeFileAtomically', () => {
     it('never replaces an existing file without overwrite, and leaves no temporary file', async () => {
       writeFileSync(join(dir, 'a.txt'), 'oud');
-      expect(await writeFileAtomically(dir, 'a.txt', 'nieuw', { overwrite: false })).toBe(false);
+      expect(await writeFileAtomically(dir, 'a.txt', 'nieuw', { overwrite: false })).toBe(null);
       expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('oud');
-      expect(await writeFileAtomically(dir, 'a.txt', 'nieuw', { overwrite: true })).toBe(true);
+      expect(await writeFileAtomically(dir, 'a.txt', 'nieuw', { overwrite: true })).toMatchObject({ size: 5 });
       expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('nieuw');
       expect(readdirSync(dir)).toEqual(['a.txt']);
     });

@@ -42,7 +42,7 @@ describe('folder', () => {
       const summary = await new FolderArticleStore(dir, logger).scan(new Map(), async (batch) => void changes.push(...batch));
 
       expect(changes.map((c) => (c.type === 'upsert' ? c.article.id : c.id))).toEqual(['000_463c9f2ccdc7d6fc', 'b-goed']);
-      expect(summary).toMatchObject({ files: 7, upserts: 2, skipped: 5 });
+      expect(summary).toMatchObject({ files: 8, upserts: 2, skipped: 6 });
       const reasons = Object.fromEntries(
         lines.filter((l) => l.level === 'warn').map((l) => [(l.obj as { file: string }).file.slice(dir.length + 1), (l.obj as { reason: string }).reason]),
       );
@@ -50,6 +50,7 @@ describe('folder', () => {
         'binair.txt': 'binary content (NUL bytes)',
         'latin1.txt': 'not valid UTF-8',
         'leeg.txt': 'empty file',
+        'map.txt': 'a folder; articles must be regular files (links are never followed)',
         'met spatie.txt': '"met spatie" is not a valid article id',
         'te-groot.txt': `larger than ${MAX_ARTICLE_BYTES} bytes (${MAX_ARTICLE_BYTES + 1})`,
       });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,6 +189,28 @@ describe('importArticles', () => {
     await expect(attempt).rejects.toMatchObject({ paths: [missing] });
     expect(results).toEqual([]);
     expect(existsSync(target)).toBe(false);
+  });
+
+  it('skips links found in a folder or named, as ARTICLES_DIR refuses them, and replaces a link at the target with the file', async () => {
+    const outside = join(tmp, 'elders.txt');
+    writeFileSync(outside, NAVO);
+    put('echt.txt', KABINET);
+    symlinkSync(outside, join(src, 'link.txt'));
+    symlinkSync('../elders.txt', join(src, 'relatief.txt'));
+    mkdirSync(target, { recursive: true });
+    symlinkSync(outside, join(target, 'echt.txt'));
+    const { reporter, reasonOf } = recorder();
+
+    const summary = await importArticles([src, join(src, 'link.txt')], target, reporter);
+
+    const LINK = 'a symbolic link; articles must be regular files (links are never followed)';
+    expect(reasonOf(join(src, 'link.txt'))).toBe(LINK);
+    expect(reasonOf(join(src, 'relatief.txt'))).toBe(LINK);
+    expect(summary).toMatchObject({ added: 0, updated: 1, skipped: 2 });
+    expect(lstatSync(join(target, 'echt.txt')).isFile()).toBe(true);
+    expect(readFileSync(join(target, 'echt.txt'), 'utf8')).toBe(KABINET);
+    expect(readFileSync(outside, 'utf8')).toBe(NAVO); // never written through the link
+    expect(readdirSync(target)).toEqual(['echt.txt']);
   });
 
   // An unreadable file, in a way that holds for root too (root reads any file, so no chmod test in CI):

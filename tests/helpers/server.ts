@@ -1,10 +1,11 @@
 /** Runs an Express app on 127.0.0.1 at a free port, for tests that need a real socket (browsers, load). */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { createHttpServer } from '../../src/http/server.js';
 
 export async function listenLocal(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer(app);
+  const server: Server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

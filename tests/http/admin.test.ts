@@ -1,8 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readArticleFile } from '../../src/articles/article-file.js';
 import { createApp } from '../../src/http/app.js';
 import { silentLogger } from '../../src/logger.js';
 import { SearchService } from '../../src/service.js';
@@ -126,6 +128,130 @@ describe('http admin', () => {
       const huge = await request(app).post('/api/articles').set(auth).send({ text: 'woord '.repeat(200_000) });
       expect([huge.status, huge.body.error.code]).toEqual([413, 'payload_too_large']);
       expect(readdirSync(articlesDir)).toEqual([`${SEED_ID}.txt`]);
+    });
+  });
+
+  describe('refused writes', () => {
+    /** The folder as bytes, file by file: what a refused write must leave exactly as it was. */
+    const folder = () => Object.fromEntries(readdirSync(articlesDir).sort().map((f) => [f, readFileSync(join(articlesDir, f)).toString('base64')]));
+    const QUERIES = ['NAVO', 'Witkoff', 'Poetin Trump', 'gesprek', 'Oekraïne'];
+    const results = async (app: ReturnType<typeof appWith>) => {
+      const out: unknown[] = [];
+      for (const q of QUERIES) out.push((await request(app).get(`/api/search?q=${encodeURIComponent(q)}`)).body.hits.map((h: { id: string; text: string }) => [h.id, h.text]));
+      return out;
+    };
+    const send = (app: ReturnType<typeof appWith>, method: 'post' | 'put', path: string) => request(app)[method](path).set(auth);
+    /** Sends `bytes` exactly as they are (superagent would serialize a Buffer to JSON under a JSON content type). */
+    const raw = (req: request.Test, bytes: Buffer) => req.serialize(((body: Buffer) => body) as unknown as (obj: unknown) => string).send(bytes);
+
+    it('answers 400 naming the field for a NUL or a lone surrogate in any field, in POST and PUT, and keeps the article byte for byte', async () => {
+      const app = appWith(TOKEN);
+      const before = folder();
+      const searched = await results(app);
+      const cases: Array<[object, string]> = [
+        [{ text: 'x\u0000y' }, 'text'],
+        [{ title: 'Titel\u0000', text: 'Tekst.' }, 'title'],
+        [{ source: '\u0000', text: 'Tekst.' }, 'source'],
+        [{ url: 'https://example.org/\u0000', text: 'Tekst.' }, 'url'],
+        [{ date: '2025\u0000', text: 'Tekst.' }, 'date'],
+        [{ text: 'half \ud83d paar' }, 'text'],
+        [{ title: '\udc00', text: 'Tekst.' }, 'title'],
+      ];
+      for (const [body, field] of cases) {
+        for (const [method, path] of [['post', '/api/articles'], ['put', `/api/articles/${SEED_ID}`], ['put', '/api/articles/nieuw']] as const) {
+          const res = await send(app, method, path).send(body);
+          expect(res.status, `${method} ${JSON.stringify(body)}`).toBe(400);
+          expect(res.body.error.code).toBe(`invalid_${field}`);
+          expect(res.body.error.fields.map((f: { field: string }) => f.field)).toContain(field);
+        }
+      }
+      expect(folder()).toEqual(before);
+      expect(await results(app)).toEqual(searched);
+      expect((await request(app).get(`/api/articles/${SEED_ID}`)).status).toBe(200);
+    });
+
+    it('answers 400 for a body that is not valid UTF-8, and 415 for another charset, writing nothing', async () => {
+      const app = appWith(TOKEN);
+      const before = folder();
+      for (const [method, path] of [['post', '/api/articles'], ['put', `/api/articles/${SEED_ID}`]] as const) {
+        const bad = await raw(send(app, method, path).set('Content-Type', 'application/json'), Buffer.from('{"text":"\xff\xfe\xc3("}', 'latin1'));
+        expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_utf8']);
+        const latin1 = await send(app, method, path).set('Content-Type', 'application/json; charset=iso-8859-1').send('{"text":"caf\u00e9"}');
+        expect([latin1.status, latin1.body.error.code]).toEqual([415, 'unsupported_charset']);
+      }
+      // UTF-8 with its charset named is fine.
+      const ok = await send(app, 'put', '/api/articles/cafe').set('Content-Type', 'application/json; charset=UTF-8').send('{"text":"Caf\u00e9 in Utrecht."}');
+      expect(ok.status).toBe(201);
+      expect(readFileSync(join(articlesDir, 'cafe.txt'), 'utf8')).toContain('Café in Utrecht.');
+      const { ['cafe.txt']: _added, ...rest } = folder();
+      expect(rest).toEqual(before);
+    });
+
+    it('answers 400 for over-long fields in POST and PUT, and keeps the article byte for byte', async () => {
+      const app = appWith(TOKEN);
+      const before = folder();
+      for (const [body, code] of [
+        [{ title: 'x'.repeat(301), text: 'Tekst.' }, 'invalid_title'],
+        [{ source: 'x'.repeat(201), text: 'Tekst.' }, 'invalid_source'],
+        [{ url: `https://example.org/${'x'.repeat(2000)}`, text: 'Tekst.' }, 'invalid_url'],
+      ] as const) {
+        for (const [method, path] of [['post', '/api/articles'], ['put', `/api/articles/${SEED_ID}`]] as const) {
+          const res = await send(app, method, path).send(body);
+          expect([res.status, res.body.error.code], `${method} ${code}`).toEqual([400, code]);
+        }
+      }
+      expect(folder()).toEqual(before);
+    });
+
+    it('answers 409 when a folder stands where the article file would go, and leaves it alone', async () => {
+      const app = appWith(TOKEN);
+      mkdirSync(join(articlesDir, 'map.txt'));
+      const res = await send(app, 'put', '/api/articles/map').send({ text: 'Tekst.' });
+      expect([res.status, res.body.error.code]).toEqual([409, 'conflict']);
+      expect(res.body.error.message).toContain('is a folder');
+      expect(readdirSync(join(articlesDir, 'map.txt'))).toEqual([]);
+    });
+
+    it('never answers 5xx, and after any refused write the files and search results are unchanged (random bodies)', async () => {
+      const app = appWith(TOKEN);
+      const hostile = fc.oneof(
+        fc.string(),
+        fc.string({ unit: 'binary' }),
+        fc.constantFrom('\u0000', '\ud800', '\udfff', 'x\u0000', '\ud83d', ' \n\n ', '2025-13-01', 'javascript:alert(1)', '../../etc/passwd'),
+        fc.string().map((t) => `${t}\u0000${t}`),
+        fc.nat({ max: 3000 }).map((n) => 'a'.repeat(n)),
+      );
+      const field = fc.oneof(hostile, fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }));
+      const body = fc.oneof(
+        fc.record({ title: field, date: field, source: field, url: field, text: field }, { requiredKeys: [] }).map((o) => ({ json: o as unknown })),
+        fc.record({ text: hostile, extra: field }, { requiredKeys: ['text'] }).map((o) => ({ json: o as unknown })),
+        fc.jsonValue().map((json) => ({ json })),
+        fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ raw: Buffer.from(bytes) })),
+      );
+      const target = fc.constantFrom<['post' | 'put', string]>(['post', '/api/articles'], ['put', `/api/articles/${SEED_ID}`], ['put', '/api/articles/ander']);
+      let before = folder();
+      let searched = await results(app);
+      await fc.assert(
+        fc.asyncProperty(target, body, async ([method, path], b) => {
+          const req = send(app, method, path).set('Content-Type', 'application/json');
+          const res = await ('raw' in b ? raw(req, b.raw) : req.send(JSON.stringify(b.json)));
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(res.body.error.code).toEqual(expect.any(String));
+            expect(folder()).toEqual(before);
+            expect(await results(app)).toEqual(searched);
+          } else {
+            // Accepted: what is stored reads back, by the rule every file read follows, as the article answered.
+            const stored = await readArticleFile(join(articlesDir, `${res.body.id}.txt`), res.body.id);
+            expect(stored.kind).toBe('article');
+            if (stored.kind === 'article') expect(stored.article.paragraphs).toEqual(res.body.paragraphs.map((p: { text: string }) => p.text));
+            // And it is the new baseline for the next refusal.
+            before = folder();
+            searched = await results(app);
+          }
+        }),
+        { numRuns: 150 },
+      );
     });
   });
 

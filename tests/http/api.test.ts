@@ -124,8 +124,12 @@ describe('http api', () => {
   });
 
   describe('unknown API routes', () => {
-    it('answer 404 JSON', async () => {
+    it('answer 404 JSON, with or without a query string, in any case', async () => {
       await expectError('/api/bestaat-niet', 404, 'not_found');
+      for (const path of ['/api', '/api?q=', '/api?q=NAVO&limit=1', '/API?x', '/api/?q=', '/Api/bestaat-niet?q=1']) {
+        const res = await request(app).get(path);
+        expect([res.status, res.type, res.body.error?.code], path).toEqual([404, 'application/json', 'not_found']);
+      }
       const res = await request(app).post('/api/search');
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
