@@ -12,6 +12,7 @@ import { Indexer } from './index/indexer.js';
 import { SearchIndex } from './index/search-index.js';
 import { SnapshotScheduler } from './index/snapshot-scheduler.js';
 import { readSnapshot, SnapshotError } from './index/snapshot.js';
+import type { ServiceStatus } from './http/status.js';
 import type { Logger } from './logger.js';
 import { Searcher } from './search/search.js';
 
@@ -25,16 +26,6 @@ export interface ServiceOptions {
   snapshotDelayMs?: number;
   /** How long a file must stay unchanged before it is read. */
   stableMs?: number;
-}
-
-/** What the pages and /readyz tell about the index. */
-export interface ServiceStatus {
-  ready: boolean;
-  articles: number;
-  paragraphs: number;
-  /** When the indexed content last changed (ISO), or null. */
-  lastChangeAt: string | null;
-  snapshot: { writtenAt: string; bytes: number } | null;
 }
 
 export interface StartupReport {
@@ -64,10 +55,6 @@ export class SearchService {
     this.indexer.onChange(() => {
       if (this.ready) this.snapshots.changed();
     });
-  }
-
-  get isReady(): boolean {
-    return this.ready;
   }
 
   status(): ServiceStatus {

@@ -42,17 +42,53 @@ export interface Token {
   terms: readonly string[];
   /** A hyphenated compound's parts, each a token of its own (`Kremlin`, `woordvoerder`). */
   parts?: Token[];
+  /**
+   * What identifies this word at a position, for phrases (`positionKey`): its index terms, or the stopword it
+   * is. A compound has no position of its own: each of its parts has one.
+   */
+  key: string;
 }
 
-/** What a word contributes: its stem, whether it is a stopword, and its index terms. */
+/** What a word contributes: its stem, whether it is a stopword, its index terms and its position key. */
 interface WordAnalysis {
   stem: string;
   stopword: boolean;
   terms: readonly string[];
+  key: string;
+  /** The word normalized and without diacritics (`oekraine`): how suggestions look words up. */
+  folded: string;
+}
+
+/** Separates the terms of a word with two (`financieel`, `financiel`) in its position key. */
+export const KEY_TERM_SEPARATOR = '\u0000';
+/** Starts the position key of a stopword (`\u0001in`): a stopword has no index term, but it has a place. */
+export const KEY_STOPWORD_MARK = '\u0001';
+
+/**
+ * The position key of a word: its index terms joined (usually the one term itself, so no new string), the
+ * folded stopword behind a mark, or '' for a word that has neither (too long, say), which no phrase matches.
+ * Index terms never hold the control characters used here (they are letters, digits and apostrophes).
+ */
+export function positionKey(terms: readonly string[], stopword: string | null): string {
+  if (stopword !== null) return KEY_STOPWORD_MARK + stopword;
+  if (terms.length === 1) return terms[0]!;
+  return terms.join(KEY_TERM_SEPARATOR);
+}
+
+/** The terms a position key stands for (none for a stopword or the empty key). */
+export function termsOfKey(key: string): string[] {
+  if (key === '' || key.startsWith(KEY_STOPWORD_MARK)) return [];
+  return key.split(KEY_TERM_SEPARATOR);
 }
 
 /** Receives a word's `[start, end)` offsets and index terms (shared and frozen: read, never keep or change). */
 export type TermsVisitor = (start: number, end: number, terms: readonly string[], part: boolean) => void;
+
+/**
+ * Receives one position: a word, or a part of a hyphenated compound, with its key and index terms (frozen),
+ * the word as written and its folded form (normalized, no diacritics).
+ */
+export type PositionVisitor = (start: number, end: number, key: string, terms: readonly string[], surface: string, folded: string) => void;
 
 export interface AnalyzerOptions {
   /** Snowball algorithm: `dutch` (Kraaij-Pohlmann, default) or `dutch_porter`. */
@@ -74,6 +110,13 @@ export interface Analyzer {
    * skipped unanalyzed (see `mayStartTermWith`).
    */
   forEachTerms(text: string, visit: TermsVisitor, initials?: ReadonlySet<number>): void;
+  /**
+   * Every position of `text` in order: each word, or for a hyphenated compound each of its parts, stopwords
+   * included (they keep their place in phrases). The index terms of all positions, in order, are exactly
+   * `indexTerms(text)`; the index stores the keys for phrase matching, and the highlighter counts positions
+   * the same way to find a matched phrase's offsets.
+   */
+  forEachPosition(text: string, visit: PositionVisitor): void;
   /** MiniSearch's `tokenize` hook: the words of `text` as written. */
   tokenize(text: string): string[];
   /** MiniSearch's `processTerm` hook: the index terms of one word, or null for a stopword. */
@@ -96,18 +139,22 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
    */
   function analyzeWord(normalized: string): WordAnalysis {
     if (normalized.length === 0 || normalized.length > MAX_TERM_LENGTH) {
-      return { stem: normalized, stopword: false, terms: [] };
+      return { stem: normalized, stopword: false, terms: [], key: '', folded: '' };
     }
     const folded = foldDiacritics(normalized);
-    if (folded.length === 0) return { stem: normalized, stopword: false, terms: [] };
-    if (DUTCH_STOPWORDS.has(folded)) return { stem: stemUnlessNumber(normalized), stopword: true, terms: [] };
-    if (hasDigit(normalized)) return { stem: normalized, stopword: false, terms: [folded] };
+    if (folded.length === 0) return { stem: normalized, stopword: false, terms: [], key: '', folded };
+    if (DUTCH_STOPWORDS.has(folded)) return { stem: stemUnlessNumber(normalized), stopword: true, terms: [], key: positionKey([], folded), folded };
+    if (hasDigit(normalized)) return withKey({ stem: normalized, stopword: false, terms: [folded], folded });
     const stemmed = stem(normalized);
-    if (folded === normalized) return { stem: stemmed, stopword: false, terms: [stemmed] };
+    if (folded === normalized) return withKey({ stem: stemmed, stopword: false, terms: [stemmed], folded });
     const primary = foldDiacritics(stemmed);
     const alternative = stem(folded);
     const terms = primary === alternative ? [primary] : [primary, alternative];
-    return { stem: stemmed, stopword: false, terms };
+    return withKey({ stem: stemmed, stopword: false, terms, folded });
+  }
+
+  function withKey(analysis: Omit<WordAnalysis, 'key'>): WordAnalysis {
+    return { ...analysis, key: positionKey(analysis.terms, null) };
   }
 
   /** A written word's normalized form and analysis; remembered (see WORD_MEMO_SIZE). Results are frozen: shared. */
@@ -130,7 +177,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   function wordToken(text: string, start: number, end: number): Token {
     const surface = text.slice(start, end);
     const { normalized, analysis } = analyzeWritten(surface);
-    return { surface, start, end, normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms };
+    return { surface, start, end, normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms, key: analysis.key };
   }
 
   /** Compound wholes by their joined normalized form, remembered like written words. */
@@ -169,6 +216,17 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     });
   }
 
+  function forEachPosition(text: string, visit: PositionVisitor): void {
+    forEachWord(text, (_start, _end, bounds) => {
+      // A plain word is one part spanning the word; a compound's parts are its positions.
+      for (let b = 0; b < bounds.length; b += 2) {
+        const surface = text.slice(bounds[b], bounds[b + 1]);
+        const { analysis } = analyzeWritten(surface);
+        visit(bounds[b]!, bounds[b + 1]!, analysis.key, analysis.terms, surface, analysis.folded);
+      }
+    });
+  }
+
   function analyze(text: string): Token[] {
     const tokens: Token[] = [];
     forEachWord(text, (start, end, bounds) => {
@@ -189,6 +247,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
         stopword: whole.stopword,
         terms: whole.terms,
         parts,
+        key: '',
       });
     });
     return tokens;
@@ -224,6 +283,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     analyze,
     indexTerms,
     forEachTerms,
+    forEachPosition,
     tokenize,
     processTerm,
   };

@@ -142,8 +142,31 @@ export function isValidDate(value: string): boolean {
   if (month < 1 || month > 12) return false;
   if (m[3] === undefined) return true;
   const day = Number(m[3]);
-  const daysInMonth = new Date(Date.UTC(Number(m[1]), month, 0)).getUTCDate();
+  const daysInMonth = utcDate(Number(m[1]), month + 1, 0).getUTCDate();
   return day >= 1 && day <= daysInMonth;
+}
+
+/** A UTC date; unlike `Date.UTC`, years 0–99 stay themselves (month and day may overflow, as in `Date`). */
+function utcDate(year: number, month: number, day: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date;
+}
+
+/** Days since 1970-01-01 (UTC). */
+export type DayNumber = number;
+
+/**
+ * The days a date names, inclusive: `2025` is the whole year, `2025-05` the whole month, `2025-05-19` that day.
+ * @throws Error when `date` is not a valid `YYYY`, `YYYY-MM` or `YYYY-MM-DD`
+ */
+export function dateRange(date: string): { first: DayNumber; last: DayNumber } {
+  if (!isValidDate(date)) throw new Error(`article: "${date}" is not a valid date`);
+  const [y, m, d] = date.split('-').map(Number) as [number, number | undefined, number | undefined];
+  const day = (year: number, month: number, dayOfMonth: number) => Math.round(utcDate(year, month, dayOfMonth).getTime() / 86_400_000);
+  if (m === undefined) return { first: day(y, 1, 1), last: day(y, 12, 31) };
+  if (d === undefined) return { first: day(y, m, 1), last: day(y, m + 1, 0) };
+  return { first: day(y, m, d), last: day(y, m, d) };
 }
 
 /**

@@ -1,11 +1,12 @@
 /** The JSON API: search, articles, and the analyzer's view of a text. */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { Token } from '../analysis/analyzer.js';
 import { isValidArticleId, type Article } from '../articles/article.js';
 import { paragraphId } from '../paragraphs/paragraphs.js';
 import type { AppDeps } from './app.js';
 import { HttpError } from './errors.js';
-import { parseParams, searchParams, wholeNumber } from './params.js';
+import { parseParams, searchOptions, searchParams, suggestParams, wholeNumber } from './params.js';
 
 /** Longest text `/api/analyze` accepts, in characters. */
 export const MAX_ANALYZE_LENGTH = 10_000;
@@ -26,12 +27,21 @@ export function apiRouter({ index, searcher, status }: AppDeps & { status: NonNu
   const router = Router();
 
   router.get('/search', function search(req: Request, res: Response) {
-    const { q, limit, offset } = parseParams(searchParams, req.query);
-    if (!status().ready) {
-      res.set('Retry-After', '1');
-      throw new HttpError(503, 'not_ready', 'the index is still loading; try again shortly');
+    const params = parseParams(searchParams, req.query);
+    requireReady(res);
+    res.json(searcher.search(params.q, searchOptions(params)));
+  });
+
+  router.get('/suggest', function suggestions(req: Request, res: Response) {
+    const { q, limit, format } = parseParams(suggestParams, req.query);
+    requireReady(res);
+    const found = searcher.suggest(q).slice(0, limit);
+    // OpenSearch's suggestions format, which browsers read: [query, [completions]].
+    if (format === 'opensearch') {
+      res.type('application/x-suggestions+json').send(JSON.stringify([q, found.map((s) => s.text)]));
+      return;
     }
-    res.json(searcher.search(q, { limit, offset }));
+    res.json({ query: q, suggestions: found });
   });
 
   router.get('/articles', function listArticles(req: Request, res: Response) {
@@ -56,8 +66,14 @@ export function apiRouter({ index, searcher, status }: AppDeps & { status: NonNu
 
   router.get('/analyze', function analyze(req: Request, res: Response) {
     const { text } = parseParams(analyzeParams, req.query);
-    res.json({ analyzer: index.analyzer.version, text, tokens: index.analyzer.analyze(text) });
+    res.json({ analyzer: index.analyzer.version, text, tokens: index.analyzer.analyze(text).map(tokenJson) });
   });
+
+  function requireReady(res: Response): void {
+    if (status().ready) return;
+    res.set('Retry-After', '1');
+    throw new HttpError(503, 'not_ready', 'the index is still loading; try again shortly');
+  }
 
   function findArticle(id: string): Article {
     const article = isValidArticleId(id) ? index.getArticle(id) : undefined;
@@ -66,6 +82,11 @@ export function apiRouter({ index, searcher, status }: AppDeps & { status: NonNu
   }
 
   return router;
+}
+
+/** A token as `/api/analyze` shows it: without its position key, an internal encoding of its terms. */
+function tokenJson({ key: _key, parts, ...token }: Token): object {
+  return parts ? { ...token, parts: parts.map(tokenJson) } : token;
 }
 
 export function articleJson(article: Article) {

@@ -10,7 +10,7 @@ import helmet from 'helmet';
 import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { Searcher } from '../search/search.js';
-import type { ServiceStatus } from '../service.js';
+import type { ServiceStatus } from './status.js';
 import { adminRouter, type AdminDeps } from './admin.js';
 import { apiRouter } from './api.js';
 import { errorHandler, notFound } from './errors.js';
@@ -52,8 +52,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(
     helmet({
       contentSecurityPolicy: {
-        // The pages run no script at all; and plain-http localhost must not be upgraded to https.
-        directives: { scriptSrc: ["'none'"], upgradeInsecureRequests: null },
+        // Scripts only from our own files (the suggestions enhancement), never inline; and plain-http
+        // localhost must not be upgraded to https.
+        directives: { scriptSrc: ["'self'"], upgradeInsecureRequests: null },
       },
     }),
   );

@@ -4,6 +4,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
+import { QueryError } from '../query/query-error.js';
 
 export interface FieldProblem {
   field: string;
@@ -16,6 +17,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: FieldProblem[],
+    /** For a query that cannot be searched: the character offset at fault. */
+    readonly position?: number,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -41,9 +44,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (httpError.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     else logger.debug({ method: req.method, url: req.originalUrl, status: httpError.status, code: httpError.code }, httpError.message);
     res.status(httpError.status);
-    const { code, message, fields } = httpError;
+    const { code, message, fields, position } = httpError;
     if (isApiUrl(req.originalUrl)) {
-      res.json({ error: fields ? { code, message, fields } : { code, message } });
+      res.json({ error: { code, message, ...(position === undefined ? {} : { position }), ...(fields ? { fields } : {}) } });
       return;
     }
     res.render('error', {
@@ -72,6 +75,8 @@ function pageMessage(error: HttpError): string {
 /** Errors from Express's own middleware (body parsers) carry `status` and `type`; keep their 4xx. */
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  // A query that cannot be searched is the client's: 400 with its code and where it went wrong.
+  if (err instanceof QueryError) return new HttpError(400, err.code, err.message, undefined, err.position);
   const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 413) return new HttpError(413, 'payload_too_large', 'the request body is larger than 1 MB');

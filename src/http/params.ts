@@ -1,7 +1,8 @@
 /** Validation of request parameters with zod; failures become 400 HttpErrors naming the fields at fault. */
 import { z } from 'zod';
-import { MAX_QUERY_LENGTH } from '../search/query.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET } from '../search/search.js';
+import { dateRange, isValidDate } from '../articles/article.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_LENGTH, type SearchOptions } from '../search/search.js';
+import { MAX_SUGGESTIONS } from '../search/suggest.js';
 import { HttpError } from './errors.js';
 
 /** A whole number in a range; an absent or empty parameter takes the default. */
@@ -31,13 +32,47 @@ const query = z
   })
   .transform((value) => (value as string).trim());
 
-export const searchParams = z.object({
-  q: query,
-  limit: wholeNumber('limit', 1, MAX_LIMIT, DEFAULT_LIMIT),
-  offset: wholeNumber('offset', 0, MAX_OFFSET, 0),
-});
+/** One of a few words; absent or empty takes the default. */
+function oneOf<const T extends readonly [string, ...string[]]>(field: string, values: T, fallback: T[number]) {
+  const message = `${field} must be one of ${values.join(', ')}`;
+  return z.preprocess((value) => (value === '' ? undefined : value), z.enum(values, { message }).default(fallback as never));
+}
+
+/** A date as articles carry them, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, naming a real day; absent or empty: none. */
+function dateParam(field: string) {
+  const message = `${field} must be a date as YYYY, YYYY-MM or YYYY-MM-DD`;
+  return z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string({ message }).refine(isValidDate, { message }).nullish().transform((v) => v ?? null),
+  );
+}
+
+export const searchParams = z
+  .object({
+    q: query,
+    limit: wholeNumber('limit', 1, MAX_LIMIT, DEFAULT_LIMIT),
+    offset: wholeNumber('offset', 0, MAX_OFFSET, 0),
+    group: oneOf('group', ['paragraph', 'article'], 'paragraph'),
+    sort: oneOf('sort', ['relevance', 'date'], 'relevance'),
+    from: dateParam('from'),
+    to: dateParam('to'),
+    facets: z.preprocess((value) => (value === '' ? undefined : value), z.literal('month', { message: 'facets must be month' }).optional()),
+  })
+  .superRefine((p, ctx) => {
+    if (p.from !== null && p.to !== null && dateRange(p.from).first > dateRange(p.to).last) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
+    }
+  });
 
 export type SearchParams = z.infer<typeof searchParams>;
+
+export const suggestParams = z.object({
+  q: z
+    .string({ message: 'q is required, given once' })
+    .max(MAX_QUERY_LENGTH, { message: `q must be at most ${MAX_QUERY_LENGTH} characters` }),
+  limit: wholeNumber('limit', 1, MAX_SUGGESTIONS, MAX_SUGGESTIONS),
+  format: oneOf('format', ['json', 'opensearch'], 'json'),
+});
 
 /**
  * Parses `input` with `schema`, or throws a 400 whose code names the first field at fault
@@ -49,4 +84,9 @@ export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.i
   const fields = result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', message: issue.message }));
   const first = fields[0]!;
   throw new HttpError(400, `invalid_${first.field.replace(/\W+/g, '_')}`, first.message, fields);
+}
+
+/** The searcher's options from validated parameters. */
+export function searchOptions(p: SearchParams): SearchOptions {
+  return { limit: p.limit, offset: p.offset, group: p.group, sort: p.sort, from: p.from, to: p.to, facets: p.facets === 'month' };
 }

@@ -54,16 +54,26 @@ export class Indexer {
 
   /** Applies changes in order, after any applied before; settles once they are searchable. */
   apply(changes: readonly ArticleChange[]): Promise<ApplySummary> {
-    const run = this.queue.then(() => applyChanges(this.index, changes));
+    const summary: ApplySummary = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+    const run = this.queue.then(() => applyChanges(this.index, changes, summary));
     this.queue = run.catch(() => undefined);
-    return run.then((summary) => {
-      if (summary.added + summary.changed + summary.removed > 0) {
-        this.settleSoon();
-        this.lastChangeAt = new Date();
-        for (const listener of this.listeners) listener();
-      }
-      return summary;
-    });
+    // Announced even when the batch failed part way: the articles before the failure are in the index.
+    const announce = () => {
+      if (summary.added + summary.changed + summary.removed === 0) return;
+      this.settleSoon();
+      this.lastChangeAt = new Date();
+      for (const listener of this.listeners) listener();
+    };
+    return run.then(
+      (done) => {
+        announce();
+        return done;
+      },
+      (error: unknown) => {
+        announce();
+        throw error;
+      },
+    );
   }
 
   /** Lets the index drop its adding caches once batches stop coming (a burst keeps them warm). */
@@ -148,9 +158,15 @@ export class Indexer {
   }
 }
 
-/** Applies changes to `index`, yielding every SLICE_MS between articles. */
-export async function applyChanges(index: SearchIndex, changes: readonly ArticleChange[]): Promise<ApplySummary> {
-  const summary: ApplySummary = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+/**
+ * Applies changes to `index`, yielding every SLICE_MS between articles; counts them into `summary` as it
+ * goes, so a caller knows what was applied before a failure.
+ */
+export async function applyChanges(
+  index: SearchIndex,
+  changes: readonly ArticleChange[],
+  summary: ApplySummary = { added: 0, changed: 0, removed: 0, unchanged: 0 },
+): Promise<ApplySummary> {
   let sliceStart = performance.now();
   for (const change of changes) {
     if (change.type === 'remove') {

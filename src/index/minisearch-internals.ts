@@ -69,6 +69,16 @@ export function documentIds<T>(mini: MiniSearch<T>): Map<number, string> {
   return internals(mini)._documentIds;
 }
 
+/** The short id of document `id`, or undefined when it is not indexed. */
+export function shortIdOf<T>(mini: MiniSearch<T>, id: string): number | undefined {
+  return internals(mini)._idToShortId.get(id);
+}
+
+/** Number of documents holding `term` in the first field. */
+export function documentFrequency<T>(mini: MiniSearch<T>, term: string): number {
+  return internals(mini)._index.get(term)?.get(0)?.size ?? 0;
+}
+
 /** Document short id → length of each field in terms. */
 export function fieldLengths<T>(mini: MiniSearch<T>): Map<number, number[]> {
   return internals(mini)._fieldLength;
@@ -94,9 +104,10 @@ export function indexMeta<T>(mini: MiniSearch<T>) {
  * of the time indexing took. Here each occurrence costs one hash look-up in `cache`, which also counts
  * occurrences, and each distinct term one posting write (DESIGN.md, "Indexing").
  * tests/index/minisearch-internals.test.ts compares the result with `add`'s through `toJSON`.
+ * @returns the document's short id
  * @throws Error (MiniSearch's own message) when the id is indexed already
  */
-export function addDocumentTerms<T>(mini: MiniSearch<T>, id: string, field: string, terms: readonly string[], cache: TermCache): void {
+export function addDocumentTerms<T>(mini: MiniSearch<T>, id: string, field: string, terms: readonly string[], cache: TermCache): number {
   const i = internals(mini);
   if (i._idToShortId.has(id)) throw new Error(`MiniSearch: duplicate ID ${id}`);
   const fieldId = i._fieldIds[field];
@@ -133,6 +144,7 @@ export function addDocumentTerms<T>(mini: MiniSearch<T>, id: string, field: stri
   }
   i.addFieldLength(shortId, fieldId, i._documentCount - 1, distinct + (empty ? 1 : 0));
   for (let s = 0; s < seen.length; s++) seen[s]!.freqs!.set(shortId, seen[s]!.count);
+  return shortId;
 }
 
 function postingsOf(i: Internals, term: string, fieldId: number): Map<number, number> {

@@ -1,23 +1,18 @@
 /**
- * The paragraph index: MiniSearch over paragraph documents, fed through our Dutch analyzer, plus the
- * articles and paragraphs it holds. Articles are added, replaced and removed whole, by id.
+ * The paragraph index: MiniSearch over paragraph documents, fed through our Dutch analyzer, plus what
+ * MiniSearch does not keep — the articles, each paragraph's positions (for phrases) and per-paragraph values
+ * for filters and grouping. Articles are added, replaced and removed whole, by id. Queries are evaluated
+ * over it by src/query.
  */
 import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
 import type { ArticleVersion } from '../articles/store.js';
-import { articleIdOf, paragraphOf, toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
-import { addDocumentTerms, TermCache } from './minisearch-internals.js';
-import { compareParagraphIds, QueryEngine, type QueryNode, type TermQuery } from './query-engine.js';
-
-export type { QueryNode, TermQuery } from './query-engine.js';
-
-/** A paragraph that matched, with MiniSearch's BM25 score and the index terms it matched on. */
-export interface IndexMatch {
-  doc: ParagraphDoc;
-  score: number;
-  terms: string[];
-}
+import { articleIdOf, paragraphId, paragraphOf, toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { DocValues } from './doc-values.js';
+import { addDocumentTerms, documentFrequency, shortIdOf, TermCache } from './minisearch-internals.js';
+import { PositionStore } from './positions.js';
+import { SurfaceForms } from './surface-forms.js';
 
 const identity = (term: string): string => term;
 /** Query leaves are already index terms: MiniSearch must not split or process them again. */
@@ -35,22 +30,6 @@ export function miniSearchOptions(analyzer: Analyzer) {
   };
 }
 
-/** The best matches of a query, and how many paragraphs match in all. */
-export interface TopMatches {
-  total: number;
-  matches: IndexMatch[];
-}
-
-/** A query node in MiniSearch's own form: a prefix or fuzzy leaf becomes a one-term query with options. */
-export function toMiniSearchQuery(node: QueryNode): string | Record<string, unknown> {
-  if (typeof node === 'string') return node;
-  if ('queries' in node) return { combineWith: node.combineWith, queries: node.queries.map(toMiniSearchQuery) };
-  const options: Record<string, unknown> = { combineWith: 'OR', queries: [node.term] };
-  if (node.prefix) options.prefix = true;
-  if (node.fuzzy) options.fuzzy = node.fuzzy;
-  return options;
-}
-
 /** Collects the ids of articles changed while it is open (for snapshots and rebuilds taken during changes). */
 export interface ChangeTracker {
   readonly ids: ReadonlySet<string>;
@@ -59,34 +38,59 @@ export interface ChangeTracker {
   stop(): void;
 }
 
+/** The structures of one index generation: replaced together by `adopt`. */
+export interface IndexParts {
+  mini: MiniSearch<ParagraphDoc>;
+  positions: PositionStore;
+  docValues: DocValues;
+  surfaceForms: SurfaceForms;
+}
+
 export class SearchIndex {
   private mini: MiniSearch<ParagraphDoc>;
-  private engine: QueryEngine;
+  private positionStore: PositionStore;
+  private values: DocValues;
+  private forms: SurfaceForms;
   private articles = new Map<string, Article>();
+  private ordinals = new Map<string, number>();
   /** Paragraphs indexed (their documents are built on demand from `articles`: no object per paragraph). */
   private paragraphTotal = 0;
   private versions = new Map<string, ArticleVersion>();
   private readonly trackers = new Set<{ ids: Set<string>; swapped: boolean }>();
   /** `mini`'s postings by term, for adding (see TermCache); belongs with `mini`. */
   private termCache = new TermCache(0);
-  /** Incremented by every change: a cheap "has anything changed since" check. */
-  private changeCount = 0;
+  /** Scratch for one paragraph's terms and symbols while it is added. */
+  private readonly addTerms: string[] = [];
+  private addSymbols = new Int32Array(1024);
 
   constructor(
     readonly analyzer: Analyzer,
-    mini?: MiniSearch<ParagraphDoc>,
+    parts?: IndexParts,
   ) {
-    this.mini = mini ?? new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
-    this.engine = new QueryEngine(this.mini);
+    this.mini = parts?.mini ?? new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
+    this.positionStore = parts?.positions ?? new PositionStore();
+    this.values = parts?.docValues ?? new DocValues();
+    this.forms = parts?.surfaceForms ?? new SurfaceForms();
   }
 
-  /** The MiniSearch instance, for the snapshot writer; nothing else should reach into it. */
+  /** The MiniSearch instance, for the snapshot writer and the query engine; nothing else should reach into it. */
   get miniSearch(): MiniSearch<ParagraphDoc> {
     return this.mini;
   }
 
-  get changes(): number {
-    return this.changeCount;
+  /** Each paragraph's positions (by MiniSearch short id), for phrase queries and the snapshot. */
+  get positions(): PositionStore {
+    return this.positionStore;
+  }
+
+  /** Per-paragraph values (article, date) by short id, for filters, sorting, grouping and facets. */
+  get docValues(): DocValues {
+    return this.values;
+  }
+
+  /** The index's words as written, for suggestions and "did you mean". */
+  get surfaceForms(): SurfaceForms {
+    return this.forms;
   }
 
   get articleCount(): number {
@@ -110,6 +114,11 @@ export class SearchIndex {
     return article && paragraphOf(article, id);
   }
 
+  /** The short id of a paragraph, or undefined when it is not indexed. */
+  shortIdOf(paragraphId: string): number | undefined {
+    return shortIdOf(this.mini, paragraphId);
+  }
+
   /** All articles, in insertion order. */
   allArticles(): IterableIterator<Article> {
     return this.articles.values();
@@ -122,6 +131,11 @@ export class SearchIndex {
   /** The version of every article that has one: what a store scan compares against. */
   knownVersions(): ReadonlyMap<string, ArticleVersion> {
     return this.versions;
+  }
+
+  /** Number of paragraphs holding the index term `term`. */
+  documentFrequency(term: string): number {
+    return documentFrequency(this.mini, term);
   }
 
   /** Adds or replaces an article and records which version of it is indexed. */
@@ -156,30 +170,46 @@ export class SearchIndex {
    */
   adopt(other: SearchIndex): void {
     this.mini = other.mini;
-    this.engine = other.engine;
+    this.positionStore = other.positionStore;
+    this.values = other.values;
+    this.forms = other.forms;
     this.termCache = other.termCache;
     this.articles = other.articles;
+    this.ordinals = other.ordinals;
     this.paragraphTotal = other.paragraphTotal;
     this.versions = other.versions;
-    this.changeCount++;
     for (const t of this.trackers) t.swapped = true;
   }
 
   private touched(id: string): void {
-    this.changeCount++;
     for (const t of this.trackers) t.ids.add(id);
   }
 
   /**
-   * Adds an article's paragraphs.
+   * Adds an article's paragraphs: their terms to MiniSearch, their positions, and their values.
    * @throws Error when an article with the same id is indexed already
    */
   addArticle(article: Article): void {
     if (this.articles.has(article.id)) throw new Error(`SearchIndex: article "${article.id}" is already indexed`);
-    const docs = toParagraphDocs(article);
-    for (const doc of docs) addDocumentTerms(this.mini, doc.id, 'text', this.analyzer.indexTerms(doc.text), this.termCache);
+    const ordinal = this.values.addArticle(article);
+    const terms = this.addTerms;
+    article.paragraphs.forEach((text, i) => {
+      // One walk over the paragraph gives both: its index terms, in order, and its positions' symbols.
+      terms.length = 0;
+      let count = 0;
+      this.analyzer.forEachPosition(text, (_start, _end, key, positionTerms, surface, folded) => {
+        for (let t = 0; t < positionTerms.length; t++) terms.push(positionTerms[t]!);
+        if (count === this.addSymbols.length) this.growSymbols();
+        this.addSymbols[count++] = this.positionStore.symbolOf(key);
+        if (positionTerms.length > 0) this.forms.add(surface, folded, positionTerms[0]!);
+      });
+      const shortId = addDocumentTerms(this.mini, paragraphId(article.id, i + 1), 'text', terms, this.termCache);
+      this.positionStore.add(shortId, this.addSymbols, count);
+      this.values.setDoc(shortId, ordinal);
+    });
     this.articles.set(article.id, article);
-    this.paragraphTotal += docs.length;
+    this.ordinals.set(article.id, ordinal);
+    this.paragraphTotal += article.paragraphs.length;
     this.touched(article.id);
   }
 
@@ -194,12 +224,21 @@ export class SearchIndex {
     const article = this.articles.get(id);
     if (!article) return false;
     const docs = toParagraphDocs(article);
+    for (const doc of docs) {
+      const shortId = shortIdOf(this.mini, doc.id);
+      if (shortId !== undefined) this.positionStore.remove(shortId);
+      this.analyzer.forEachPosition(doc.text, (_start, _end, _key, positionTerms, surface, folded) => {
+        if (positionTerms.length > 0) this.forms.remove(surface, folded);
+      });
+    }
     // Removed exactly, from the very paragraphs that were indexed (kept in `articles`): postings, counts
     // and BM25 statistics are right at once. MiniSearch's `discard` would leave the postings for lazy
     // clean-up, and until a search meets them they inflate document frequencies and skew scores.
     this.mini.removeAll(docs);
     // A term whose last posting went is gone from MiniSearch's tree: the adding cache may point at it.
     this.settle();
+    this.values.removeArticle(this.ordinals.get(id)!);
+    this.ordinals.delete(id);
     this.paragraphTotal -= docs.length;
     this.articles.delete(id);
     this.versions.delete(id);
@@ -207,65 +246,31 @@ export class SearchIndex {
     return true;
   }
 
-  /**
-   * The best `k` paragraphs matching `query` (best first; ties by article id, then paragraph number) and
-   * the number matching in all. Scores are MiniSearch's BM25, computed by our query engine.
-   */
-  top(query: QueryNode, k: number): TopMatches {
-    const result = this.engine.top(query, k);
-    if (result === null) {
-      // Too many distinct terms for the engine's mask (over 31): MiniSearch's own search, exhaustively.
-      const all = this.search(query);
-      return { total: all.length, matches: all.slice(0, k) };
-    }
-    const matches: IndexMatch[] = [];
-    for (const { shortId, id, score } of result.top) {
-      const doc = this.getParagraph(id);
-      if (doc) matches.push({ doc, score, terms: result.matchedTerms(shortId) });
-    }
-    return { total: result.total, matches };
+  private growSymbols(): void {
+    const grown = new Int32Array(this.addSymbols.length * 2);
+    grown.set(this.addSymbols);
+    this.addSymbols = grown;
   }
-
-  /** The index terms a leaf matches that occur in the index (with its prefix or fuzzy expansions). */
-  expandTerms(leaf: TermQuery): string[] {
-    return this.engine.expandTerms(leaf);
-  }
-
-  /** Number of paragraphs holding the index term `term`. */
-  documentFrequency(term: string): number {
-    return this.engine.documentFrequency(term);
-  }
-
-  /** Every paragraph matching `query`, best first, by MiniSearch's own search: the reference `top` must equal. */
-  search(query: QueryNode): IndexMatch[] {
-    const results = this.mini.search(toMiniSearchQuery(query) as Parameters<MiniSearch['search']>[0]);
-    const matches: IndexMatch[] = [];
-    for (const r of results) {
-      const doc = this.getParagraph(r.id as string);
-      if (doc) matches.push({ doc, score: r.score, terms: r.terms });
-    }
-    return matches.sort(byScoreThenPosition);
-  }
-}
-
-function byScoreThenPosition(a: IndexMatch, b: IndexMatch): number {
-  if (b.score !== a.score) return b.score - a.score;
-  return compareParagraphIds(a.doc.id, b.doc.id);
 }
 
 /**
- * An index over a MiniSearch restored from a snapshot, with the articles it holds. The articles' paragraphs
- * must be exactly the documents of `mini` (the snapshot loader makes sure of it).
+ * An index over a MiniSearch and positions restored from a snapshot, with the articles they hold. The
+ * articles' paragraphs must be exactly the documents of `mini` (the snapshot loader makes sure of it).
  */
 export function restoreSearchIndex(
   analyzer: Analyzer,
-  mini: MiniSearch<ParagraphDoc>,
+  parts: Omit<IndexParts, 'docValues'>,
   entries: Iterable<{ article: Article; version: ArticleVersion }>,
 ): SearchIndex {
-  const index = new SearchIndex(analyzer, mini);
-  const state = index as unknown as { articles: Map<string, Article>; paragraphTotal: number; versions: Map<string, ArticleVersion> };
+  const docValues = new DocValues();
+  const { mini } = parts;
+  const index = new SearchIndex(analyzer, { ...parts, docValues });
+  const state = index as unknown as { articles: Map<string, Article>; ordinals: Map<string, number>; paragraphTotal: number; versions: Map<string, ArticleVersion> };
   for (const { article, version } of entries) {
+    const ordinal = docValues.addArticle(article);
+    for (let n = 1; n <= article.paragraphs.length; n++) docValues.setDoc(shortIdOf(mini, paragraphId(article.id, n))!, ordinal);
     state.articles.set(article.id, article);
+    state.ordinals.set(article.id, ordinal);
     state.versions.set(article.id, version);
     state.paragraphTotal += article.paragraphs.length;
   }

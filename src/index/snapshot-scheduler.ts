@@ -55,6 +55,8 @@ export class SnapshotScheduler {
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     if (this.writing) await this.writing;
+    // The write just awaited rescheduled itself for what came in meanwhile: that is written now instead.
+    clearTimeout(this.timer);
     if (this.pending) await this.write();
   }
 
@@ -78,7 +80,9 @@ export class SnapshotScheduler {
       })
       .catch((error: unknown) => {
         this.pending = true;
-        failed = true; // try again, but not in a tight loop: after the longest delay
+        // Try again, but not in a tight loop: a full maxDelayMs from now (the cap counts from here).
+        this.firstPendingAt = Date.now();
+        failed = true;
         this.logger.error({ err: error, dir: this.dir }, `writing the snapshot failed: ${error instanceof Error ? error.message : error}`);
       })
       .finally(() => {

@@ -10,6 +10,11 @@
  *   ["l", [shortId, length0, …, shortId, …]]         MiniSearch field lengths, flat (1 + fields per document)
  *   ["t", [[term, fieldId, [Δid, freq, Δid, …]], …]] terms and postings in MiniSearch's order; each id is
  *                                                    the difference from the one before (the first: from 0)
+ *   ["s", [key, …]]                                  position symbols 1, 2, … in order: their keys
+ *   ["p", [shortId, base64, shortId, …]]             each paragraph's positions, as the store encodes them
+ *   ["f", [folded, display, count, …]]               the written forms of words, in id order (SurfaceForms)
+ *   ["v", [surface, count, …]]                       their other written variants
+ *   ["b", [term, formId, …]]                         each index term's commonest written form
  *   ["m", {documentCount, nextId, fieldIds, averageFieldLength, dirtCount}]
  *   ["x", [articleId, …]]                            articles changed while writing: re-read on load
  *   ["e", {lines, sha256}]                           footer: line count and hash of every byte before it
@@ -26,10 +31,12 @@ import { removeLeftoverTemporaryFiles, syncDir, temporaryPath } from '../article
 import type { ArticleVersion } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type IndexMeta } from './minisearch-internals.js';
+import { PositionStore } from './positions.js';
+import { SurfaceForms } from './surface-forms.js';
 import { miniSearchOptions, restoreSearchIndex, type SearchIndex } from './search-index.js';
 
 /** Bump when the file layout changes; an older file is rebuilt. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 export const SNAPSHOT_FILE = 'snapshot.ndjson';
 
 /** Longest the loader works without yielding to the event loop. */
@@ -223,6 +230,46 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
     }
     await termLines.flush();
 
+    // Symbols only ever grow, so every symbol a written paragraph uses is among those written first.
+    const positions = index.positions;
+    const symbolLines = new LineBatcher(out, 's');
+    const symbolCount = positions.symbolCount;
+    for (let symbol = 1; symbol < symbolCount; symbol++) {
+      await slicer.maybeYield();
+      const key = positions.keyOf(symbol);
+      await symbolLines.add(key.length + 4, key);
+    }
+    await symbolLines.flush();
+    const positionLines = new LineBatcher(out, 'p');
+    for (const shortId of documentIds(mini).keys()) {
+      await slicer.maybeYield();
+      const encoded = positions.encoded(shortId);
+      if (encoded === null) continue;
+      const base64 = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('base64');
+      await positionLines.add(base64.length + 12, shortId, base64);
+    }
+    await positionLines.flush();
+
+    const forms = index.surfaceForms;
+    const formLines = new LineBatcher(out, 'f');
+    for (const [folded, display, count] of forms.forms()) {
+      await slicer.maybeYield();
+      await formLines.add(folded.length + (display?.length ?? 4) + 12, folded, display, count);
+    }
+    await formLines.flush();
+    const variantLines = new LineBatcher(out, 'v');
+    for (const [surface, count] of forms.otherVariants()) {
+      await slicer.maybeYield();
+      await variantLines.add(surface.length + 10, surface, count);
+    }
+    await variantLines.flush();
+    const termFormLines = new LineBatcher(out, 'b');
+    for (const [term, id] of forms.termForms()) {
+      await slicer.maybeYield();
+      await termFormLines.add(term.length + 10, term, id);
+    }
+    await termFormLines.flush();
+
     // Taken last: `nextId` must exceed every short id written above, so none is ever reused.
     await out.line(['m', indexMeta(mini)]);
     if (tracker.swapped) throw new Error('snapshot: the index was swapped while it was written; not saved');
@@ -285,6 +332,8 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   // Documents, lengths and postings go straight into MiniSearch's own structures as lines are parsed.
   const restorer = new MiniSearchRestorer<ParagraphDoc>(miniSearchOptions(analyzer));
   const docIds = new Map<number, string>();
+  const positions = new PositionStore();
+  const surfaceForms = new SurfaceForms();
   const lengths = new Map<number, number[]>();
   const dirty = new Set<string>();
   const slicer = new Slicer(LOAD_SLICE_MS);
@@ -356,6 +405,32 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
       case 'm':
         meta = payload as IndexMeta;
         break;
+      case 's':
+        for (const key of payload as string[]) {
+          const expected = positions.symbolCount;
+          if (positions.symbolOf(key) !== expected) throw new SnapshotError('corrupt', `symbol "${key}" appears twice`);
+        }
+        break;
+      case 'p': {
+        const flat = payload as Array<number | string>;
+        for (let i = 0; i < flat.length; i += 2) positions.addEncoded(flat[i] as number, Buffer.from(flat[i + 1] as string, 'base64'));
+        break;
+      }
+      case 'f': {
+        const flat = payload as Array<string | number | null>;
+        for (let i = 0; i < flat.length; i += 3) surfaceForms.restoreForm(flat[i] as string, flat[i + 1] as string | null, flat[i + 2] as number);
+        break;
+      }
+      case 'v': {
+        const flat = payload as Array<string | number>;
+        for (let i = 0; i < flat.length; i += 2) surfaceForms.restoreVariant(flat[i] as string, flat[i + 1] as number);
+        break;
+      }
+      case 'b': {
+        const flat = payload as Array<string | number>;
+        for (let i = 0; i < flat.length; i += 2) surfaceForms.restoreTermForm(flat[i] as string, flat[i + 1] as number);
+        break;
+      }
       case 'x':
         for (const id of payload as string[]) dirty.add(id);
         break;
@@ -400,12 +475,18 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   const wanted = new Set<string>();
   for (const { article } of clean.values()) for (const doc of toParagraphDocs(article)) wanted.add(doc.id);
   const strays = [...present].filter((pid) => !wanted.has(pid));
+  const shortIdByParagraph = new Map<string, number>();
+  if (strays.length > 0) for (const [shortId, pid] of docIds) shortIdByParagraph.set(pid, shortId);
   if (strays.length > 0) {
     // Paragraphs of articles that changed during the write: out, and vacuumed at once, so the index has no
     // discarded postings left (the query engine counts on that; see QueryEngine.top).
     mini.discardAll(strays);
+    for (const pid of strays) {
+      const shortId = shortIdByParagraph.get(pid);
+      if (shortId !== undefined) positions.remove(shortId);
+    }
     await mini.vacuum({ batchSize: 5000, batchWait: 0 });
   }
 
-  return { index: restoreSearchIndex(analyzer, mini, clean.values()), dirty, createdAt: header.createdAt, bytes };
+  return { index: restoreSearchIndex(analyzer, { mini, positions, surfaceForms }, clean.values()), dirty, createdAt: header.createdAt, bytes };
 }

@@ -47,3 +47,31 @@ export function articleIdOf(paragraphId: string): string {
   const hash = paragraphId.lastIndexOf('#');
   return hash < 0 ? paragraphId : paragraphId.slice(0, hash);
 }
+
+/**
+ * Paragraph ids `<article id>#<n>` in reading order: by article id, then paragraph number. The tie order of
+ * equal scores, so a page is the same whichever way the scores were summed.
+ */
+export function compareParagraphIds(a: string, b: string): number {
+  // Without slicing: equal scores are common (short paragraphs, term frequency 1), so the top-k heap
+  // compares ids for many postings of a frequent term.
+  const ha = a.lastIndexOf('#');
+  const hb = b.lastIndexOf('#');
+  const la = ha < 0 ? a.length : ha;
+  const lb = hb < 0 ? b.length : hb;
+  const n = Math.min(la, lb);
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  if (la !== lb) return la < lb ? -1 : 1;
+  return paragraphNumber(a, ha) - paragraphNumber(b, hb);
+}
+
+/** The number after `#` at `hash` (0 when there is none). */
+function paragraphNumber(id: string, hash: number): number {
+  let n = 0;
+  if (hash < 0) return n;
+  for (let i = hash + 1; i < id.length; i++) n = n * 10 + (id.charCodeAt(i) - 48);
+  return n;
+}

@@ -1,17 +1,46 @@
 /**
- * Query → hits: parse with the analyzer, let words that occur nowhere match similar words (typos),
- * require every word (falling back to any word when that finds nothing), rank the page's worth by BM25
- * in our query engine, and highlight those paragraphs on the terms each one matched.
+ * A search, from what the user typed to what the page and the API show: read the query language, analyze
+ * it, let words that occur nowhere match similar words (typos), evaluate it in the query engine into a
+ * collector chain (date filter → month counts → top paragraphs or articles), fall back to any word for a
+ * plain query that finds nothing, and mark each shown paragraph on exactly what it matched.
  */
 import type { Article } from '../articles/article.js';
-import type { QueryNode, SearchIndex } from '../index/search-index.js';
-import { highlight, markSpans, matchSpans, type Span } from './highlight.js';
-import { combineClauses, leafTerms, parseQuery, withTypos, type ParsedQuery } from './query.js';
+import { dateRange } from '../articles/article.js';
+import { monthLabel } from '../index/doc-values.js';
+import type { SearchIndex } from '../index/search-index.js';
+import type { ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { analyzeQuery, type AnalyzedQuery } from '../query/analyze.js';
+import { ArticleGroups, Counter, DateFilter, MonthCounts, TopDocs, type DayRange, type RankedDoc, type SortOrder } from '../query/collectors.js';
+import { engineFor, type Collector, type CompiledQuery, type MatchReport } from '../query/engine.js';
+import { anyWordFallback } from '../query/policy.js';
+import { relaxTypos } from '../query/rewrite.js';
+import { parseSyntax, type ParsedSyntax } from '../query/syntax.js';
+import type { Query } from '../query/tree.js';
+import { didYouMean, type Suggestion } from './did-you-mean.js';
+import { highlight, type Span } from './highlight.js';
+import { suggest, type Suggestion as Completion } from './suggest.js';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
 /** Deepest result a page may start at: deeper paging is a crawler's job, not a reader's. */
 export const MAX_OFFSET = 10_000;
+/** Longest query accepted, in characters. */
+export const MAX_QUERY_LENGTH = 500;
+
+export type Grouping = 'paragraph' | 'article';
+
+export interface SearchOptions {
+  limit: number;
+  offset: number;
+  /** One hit per paragraph (default), or one per article with its best paragraphs. */
+  group?: Grouping;
+  sort?: SortOrder;
+  /** Inclusive date range, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (validated by the caller). */
+  from?: string | null;
+  to?: string | null;
+  /** Count all matches by month (`facets.month`). */
+  facets?: boolean;
+}
 
 export interface SearchHit {
   id: string;
@@ -21,31 +50,73 @@ export interface SearchHit {
   date: string | null;
   score: number;
   text: string;
-  /** `text` as escaped HTML with `<mark>` around the matched words. */
+  /** `text` as escaped HTML with `<mark>` around the matched words and phrases. */
   highlight: string;
-  /** Offsets into `text` of the marked words. */
+  /** Offsets into `text` of the marked spans. */
   matches: Span[];
 }
 
-export interface SearchResponse {
+/** One article of a grouped result. */
+export interface ArticleHit {
+  articleId: string;
+  title: string;
+  date: string | null;
+  source: string | null;
+  url: string | null;
+  /** Its best paragraph's score: what articles are ranked by. */
+  score: number;
+  /** How many of its paragraphs match. */
+  matchingParagraphs: number;
+  /** Its best paragraphs (at most three), best first, marked. */
+  paragraphs: SearchHit[];
+}
+
+export interface MonthCount {
+  month: string;
+  count: number;
+}
+
+interface ResponseBase {
   query: string;
-  /** Paragraphs matching in all (or, after a fallback, the number of those matching any word). */
+  /** Matches in all: paragraphs, or articles when grouped (after a fallback, those matching any word). */
   total: number;
   tookMs: number;
-  /** True when no paragraph held every word, and the hits hold any of them. */
+  /** True when no paragraph held every word of a plain query, and the hits hold any of them. */
   fallback: boolean;
   /** Words (as typed) that occur nowhere in the index and were matched to words within one or two edits. */
   approximate: string[];
-  /** The index terms the query was analyzed into. */
+  /** The index terms the query was analyzed into (not those of excluded words). */
   terms: string[];
   /** Words left out of the query because they are stopwords. */
   ignored: string[];
+  sort: SortOrder;
+  from: string | null;
+  to: string | null;
+  /** With a date filter: matches left out because their article has no date (articles when grouped). */
+  undated: number | null;
+  /** With `facets`: every match counted by its article's month (articles when grouped), oldest first. */
+  facets?: { month: MonthCount[]; withoutMonth: number };
+  /** "Did you mean": a close variant of a query that found nothing or very little, which finds far more. */
+  suggestion: Suggestion | null;
+}
+
+export interface ParagraphResults extends ResponseBase {
+  group: 'paragraph';
   hits: SearchHit[];
 }
 
-export interface Page {
-  limit: number;
-  offset: number;
+export interface ArticleResults extends ResponseBase {
+  group: 'article';
+  /** Matching paragraphs in all, over every matching article. */
+  paragraphTotal: number;
+  articles: ArticleHit[];
+}
+
+export type SearchResponse = ParagraphResults | ArticleResults;
+
+export interface CountOptions extends Pick<SearchOptions, 'from' | 'to'> {
+  /** Count the any-word fallback when every word finds nothing (default true, as search does). */
+  fallback?: boolean;
 }
 
 /** A paragraph of an article with the query's words marked. */
@@ -54,87 +125,224 @@ export interface MarkedParagraph {
   html: string;
 }
 
+/** A query ready to run: read, analyzed, typos relaxed. */
+interface Prepared {
+  syntax: ParsedSyntax;
+  analyzed: AnalyzedQuery;
+  query: Query | null;
+  approximate: string[];
+}
+
+/** What one run of the collector chain kept. */
+interface Outcome {
+  compiled: CompiledQuery | null;
+  total: number;
+  paragraphTotal: number;
+  top: RankedDoc[];
+  groups: ReturnType<ArticleGroups['page']>;
+  months: MonthCounts | null;
+  filter: DateFilter | null;
+}
+
 export class Searcher {
   constructor(private readonly index: SearchIndex) {}
 
-  search(text: string, page: Page = { limit: DEFAULT_LIMIT, offset: 0 }): SearchResponse {
+  /**
+   * Searches the index.
+   * @throws QueryError when the query cannot be read or exceeds a cap (the HTTP layer answers 400)
+   */
+  search(text: string, options: SearchOptions & { group: 'article' }): ArticleResults;
+  search(text: string, options?: SearchOptions & { group?: 'paragraph' }): ParagraphResults;
+  search(text: string, options?: SearchOptions): SearchResponse;
+  search(text: string, options: SearchOptions = { limit: DEFAULT_LIMIT, offset: 0 }): SearchResponse {
     const started = performance.now();
-    const analyzer = this.index.analyzer;
-    const parsed = parseQuery(text, analyzer);
-    const { clauses, approximate } = this.relax(parsed);
-    // Only the page's worth is ranked; the total still counts every match.
-    const k = page.offset + page.limit;
+    const group = options.group ?? 'paragraph';
+    const sort = options.sort ?? 'relevance';
+    const prepared = this.prepare(text);
+    let outcome = this.run(prepared.query, options);
     let fallback = false;
-    let found = this.run(combineClauses(clauses, 'AND'), k);
-    if (found.total === 0 && clauses.length > 1) {
-      found = this.run(combineClauses(clauses, 'OR'), k);
-      fallback = found.total > 0;
-    }
-    const hits = found.matches.slice(page.offset).map(({ doc, score, terms }): SearchHit => {
-      // Mark exactly the terms this paragraph scored on (the engine reports them with the match).
-      const marked = highlight(doc.text, analyzer, new Set(terms));
-      return {
-        id: doc.id,
-        articleId: doc.articleId,
-        paragraph: doc.paragraph,
-        title: doc.title,
-        date: doc.date,
-        score,
-        text: doc.text,
-        highlight: marked.html,
-        matches: marked.matches,
-      };
-    });
-    return {
-      query: text,
-      total: found.total,
-      tookMs: Math.round((performance.now() - started) * 100) / 100,
-      fallback,
-      approximate: found.total > 0 ? approximate : [],
-      terms: parsed.terms,
-      ignored: parsed.ignored,
-      hits,
-    };
-  }
-
-  /** Every paragraph of an article with the words of `query` marked (none when the query is empty). */
-  markArticle(article: Article, query: string): MarkedParagraph[] {
-    const analyzer = this.index.analyzer;
-    const terms = new Set<string>();
-    if (query.trim() !== '') {
-      const parsed = parseQuery(query, analyzer);
-      for (const t of parsed.terms) terms.add(t);
-      // Prefix and typo leaves mark the index terms they expand to, as they do in the hits.
-      for (const leaf of this.relax(parsed).clauses.flatMap(leafTerms)) {
-        if (typeof leaf !== 'string') for (const t of this.index.expandTerms(leaf)) terms.add(t);
+    if (outcome.total === 0) {
+      const any = anyWordFallback(prepared.query, prepared.analyzed.plain);
+      if (any !== null) {
+        const relaxed = this.run(any, options);
+        if (relaxed.total > 0) {
+          outcome = relaxed;
+          fallback = true;
+        }
       }
     }
-    return article.paragraphs.map((text, i) => ({
-      n: i + 1,
-      html: markSpans(text, matchSpans(text, analyzer, terms)),
-    }));
+    const base: ResponseBase = {
+      query: text,
+      total: outcome.total,
+      tookMs: 0,
+      fallback,
+      approximate: outcome.total > 0 ? prepared.approximate : [],
+      terms: prepared.analyzed.terms,
+      ignored: prepared.analyzed.ignored,
+      sort,
+      from: options.from ?? null,
+      to: options.to ?? null,
+      undated: outcome.filter === null ? null : group === 'article' ? outcome.filter.undatedArticles : outcome.filter.undatedParagraphs,
+      suggestion: didYouMean(this.index, text, prepared.syntax.root, outcome.paragraphTotal, (variant) => this.countOrThrow(variant, { ...options, fallback: false })),
+    };
+    if (outcome.months) base.facets = facetsOf(outcome.months);
+    const finish = <T extends SearchResponse>(response: T): T => {
+      response.tookMs = Math.round((performance.now() - started) * 100) / 100;
+      return response;
+    };
+    if (group === 'article') {
+      const articles = outcome.groups.map((g): ArticleHit => {
+        const paragraphs = g.best.map((r) => this.hit(r, outcome.compiled!));
+        const article = this.index.getArticle(paragraphs[0]!.articleId)!;
+        return {
+          articleId: article.id,
+          title: article.title,
+          date: article.date,
+          source: article.source,
+          url: article.url,
+          score: g.best[0]!.score,
+          matchingParagraphs: g.matching,
+          paragraphs,
+        };
+      });
+      return finish({ ...base, group: 'article', paragraphTotal: outcome.paragraphTotal, articles });
+    }
+    const hits = outcome.top.slice(options.offset).map((r) => this.hit(r, outcome.compiled!));
+    return finish({ ...base, group: 'paragraph', hits });
+  }
+
+  /** How many paragraphs a query matches (the any-word fallback included); 0 when it cannot be read. */
+  count(text: string, options: CountOptions = {}): number {
+    try {
+      return this.countOrThrow(text, options);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Completions of the last word of `query`, for suggestions as you type. */
+  suggest(query: string): Completion[] {
+    return suggest(this.index, query, (text) => this.countOrThrow(text, { fallback: false }));
   }
 
   /**
-   * The clauses to search: a word that occurs nowhere in the index as typed (every exact term of its
-   * clause has no paragraph) is read as a typo and may match terms within `typoDistance` edits. A known
-   * word is taken as typed, so typo tolerance never dilutes a query that can be answered exactly.
+   * Paragraphs a query matches (with a date filter, those within it), as search counts them; with the
+   * any-word fallback unless `fallback` is false.
+   * @throws QueryError
    */
-  private relax(parsed: ParsedQuery): { clauses: QueryNode[]; approximate: string[] } {
-    const approximate: string[] = [];
-    const clauses = parsed.clauses.map((clause, i) => {
-      const leaves = leafTerms(clause);
-      const unknown = leaves.every((leaf) => typeof leaf === 'string' && this.index.documentFrequency(leaf) === 0);
-      if (!unknown) return clause;
-      const relaxed = withTypos(clause);
-      if (!leafTerms(relaxed).some((leaf) => typeof leaf !== 'string' && leaf.fuzzy)) return clause;
-      approximate.push(parsed.words[i]!);
-      return relaxed;
-    });
-    return { clauses, approximate };
+  private countOrThrow(text: string, options: CountOptions = {}): number {
+    const prepared = this.prepare(text);
+    const runCount = (query: Query | null) => {
+      if (query === null) return 0;
+      const counter = new Counter();
+      const range = dayRange(options.from ?? null, options.to ?? null);
+      engineFor(this.index).compile(query).run(range === null ? counter : new DateFilter(range, this.index.docValues, counter));
+      return counter.count;
+    };
+    const total = runCount(prepared.query);
+    return total > 0 || options.fallback === false ? total : runCount(anyWordFallback(prepared.query, prepared.analyzed.plain));
   }
 
-  private run(query: QueryNode | null, k: number) {
-    return query === null ? { total: 0, matches: [] } : this.index.top(query, k);
+  /**
+   * Every paragraph of an article with what it holds of the query marked: its words and phrases (never
+   * excluded words), whether or not the paragraph matches the whole query. Nothing is marked for an empty
+   * query or one that cannot be read (the page still shows the article).
+   */
+  markArticle(article: Article, query: string): MarkedParagraph[] {
+    const analyzer = this.index.analyzer;
+    let compiled: CompiledQuery | null = null;
+    if (query.trim() !== '') {
+      try {
+        const prepared = this.prepare(query);
+        if (prepared.query !== null) compiled = engineFor(this.index).compile(prepared.query);
+      } catch {
+        compiled = null;
+      }
+    }
+    return article.paragraphs.map((text, i) => {
+      const shortId = compiled === null ? undefined : this.index.shortIdOf(`${article.id}#${i + 1}`);
+      const report = shortId === undefined ? { terms: [], phrases: [] } : compiled!.reportAny(shortId);
+      return { n: i + 1, html: highlight(text, analyzer, marksOf(report)).html };
+    });
   }
+
+  /** @throws QueryError */
+  private prepare(text: string): Prepared {
+    const syntax = parseSyntax(text);
+    const analyzed = analyzeQuery(text, syntax, this.index.analyzer);
+    if (analyzed.query === null) return { syntax, analyzed, query: null, approximate: [] };
+    const relaxed = relaxTypos(analyzed.query, this.index);
+    return { syntax, analyzed, query: relaxed.query, approximate: relaxed.approximate.map((s) => s.text) };
+  }
+
+  /** Runs a query into the collector chain the options ask for. */
+  private run(query: Query | null, options: SearchOptions): Outcome {
+    const empty: Outcome = { compiled: null, total: 0, paragraphTotal: 0, top: [], groups: [], months: null, filter: null };
+    if (query === null) return empty;
+    const engine = engineFor(this.index);
+    const compiled = engine.compile(query);
+    const values = this.index.docValues;
+    const idOf = (doc: number) => engine.view.documentIds.get(doc)!;
+    const sort = options.sort ?? 'relevance';
+    const grouped = options.group === 'article';
+    // The chain, last link first: what keeps results, what counts months, what filters dates.
+    const groups = grouped ? new ArticleGroups(values, idOf) : null;
+    const top = grouped ? null : new TopDocs(options.offset + options.limit, idOf, sort, values);
+    const counter = new Counter(groups ?? top!);
+    const months = options.facets && !grouped ? new MonthCounts(values, counter) : null;
+    let head: Collector = months ?? counter;
+    const range = dayRange(options.from ?? null, options.to ?? null);
+    const filter = range === null ? null : new DateFilter(range, values, head);
+    head = filter ?? head;
+    compiled.run(head);
+    let monthsOut = months;
+    if (options.facets && groups) {
+      // Grouped: each article counts once, in its own month.
+      monthsOut = new MonthCounts(values, counter);
+      const m = monthsOut;
+      groups.forEachArticle((article) => m.count(values.month(article)));
+    }
+    return {
+      compiled,
+      total: groups ? groups.total : top!.total,
+      paragraphTotal: counter.count,
+      top: top ? top.sorted() : [],
+      groups: groups ? groups.page(options.offset, options.limit, sort) : [],
+      months: monthsOut,
+      filter,
+    };
+  }
+
+  private hit({ doc, score }: RankedDoc, compiled: CompiledQuery): SearchHit {
+    const id = engineFor(this.index).view.documentIds.get(doc)!;
+    const paragraph: ParagraphDoc = this.index.getParagraph(id)!;
+    // Mark exactly what this paragraph matched (the engine reports it for the match).
+    const marked = highlight(paragraph.text, this.index.analyzer, marksOf(compiled.report(doc) ?? { terms: [], phrases: [] }));
+    return {
+      id: paragraph.id,
+      articleId: paragraph.articleId,
+      paragraph: paragraph.paragraph,
+      title: paragraph.title,
+      date: paragraph.date,
+      score,
+      text: paragraph.text,
+      highlight: marked.html,
+      matches: marked.matches,
+    };
+  }
+}
+
+function marksOf(report: MatchReport) {
+  return { terms: new Set(report.terms), phrases: report.phrases };
+}
+
+/** The days of an inclusive `from`–`to` range of dates; null when neither is given. */
+export function dayRange(from: string | null, to: string | null): DayRange | null {
+  if (from === null && to === null) return null;
+  return { first: from === null ? null : dateRange(from).first, last: to === null ? null : dateRange(to).last };
+}
+
+function facetsOf(months: MonthCounts): { month: MonthCount[]; withoutMonth: number } {
+  const month = [...months.counts].sort((a, b) => a[0] - b[0]).map(([m, count]) => ({ month: monthLabel(m), count }));
+  return { month, withoutMonth: months.withoutMonth };
 }

@@ -27,10 +27,16 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       await page.getByLabel('Zoek in het nieuws').fill('NAVO');
       await Promise.all([page.waitForURL(/\?q=NAVO$/), page.getByRole('button', { name: 'Zoeken' }).click()]);
 
+      // By article: the one article, with both of its NAVO paragraphs marked.
+      await expect.poll(() => page.locator('li.article-hit').count()).toBe(1);
+      expect(await page.locator('li.article-hit mark').allTextContents()).toEqual(['NAVO', 'NAVO']);
+      expect((await page.locator('.summary').textContent())!.trim()).toMatch(/^1 artikel \(2 alinea's\)/);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'search-navo.png'), fullPage: true });
+
+      // The paragraph view is a plain link away.
+      await Promise.all([page.waitForURL(/weergave=alineas/), page.getByRole('link', { name: 'Per alinea' }).click()]);
       await expect.poll(() => page.locator('li.hit').count()).toBe(2);
       expect(await page.locator('li.hit mark').allTextContents()).toEqual(['NAVO', 'NAVO']);
-      expect(await page.locator('.summary').textContent()).toMatch(/^2 resultaten/);
-      await page.screenshot({ path: join(SCREENSHOT_DIR, 'search-navo.png'), fullPage: true });
 
       await Promise.all([page.waitForURL(/#p-16$/), page.locator('li.hit h2 a').first().click()]);
       expect(page.url()).toBe(`${server.url}/articles/${SEED_ID}?q=NAVO#p-16`);
@@ -43,6 +49,45 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       expect(box!.y).toBeGreaterThanOrEqual(0);
       expect(box!.y).toBeLessThan(800);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'article-navo-p16.png') });
+    } finally {
+      await close();
+    }
+  });
+
+  it('offers completions as you type, chosen with the keyboard, under a policy that allows only its own script', async () => {
+    const { context, close } = await launchChromium();
+    try {
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await page.goto(`${server.url}/`);
+      const box = page.getByRole('combobox', { name: 'Zoek in het nieuws' });
+      await box.pressSequentially('oekr', { delay: 30 });
+      const listbox = page.getByRole('listbox', { name: 'Suggesties' });
+      await expect.poll(() => listbox.isVisible()).toBe(true);
+      const offered = await page.getByRole('option').allTextContents();
+      expect(offered).toContain('Oekraïne');
+      expect(await box.getAttribute('aria-expanded')).toBe('true');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'suggest-oekr.png') });
+
+      // Down to Oekraïne: the active option is announced through aria-activedescendant.
+      for (let i = 0; i <= offered.indexOf('Oekraïne'); i++) await box.press('ArrowDown');
+      const active = await box.getAttribute('aria-activedescendant');
+      expect(await page.locator(`[id="${active}"]`).textContent()).toBe('Oekraïne');
+      expect(await page.locator(`[id="${active}"]`).getAttribute('aria-selected')).toBe('true');
+      await Promise.all([page.waitForURL(/\?q=Oekra%C3%AFne$/), box.press('Enter')]);
+      expect(await page.locator('li.article-hit mark').allTextContents()).toEqual(['Oekraïne']);
+
+      // Escape closes the list and leaves the text as typed.
+      await box.fill('');
+      await box.pressSequentially('Kreml', { delay: 30 });
+      await expect.poll(() => listbox.isVisible()).toBe(true);
+      await box.press('Escape');
+      expect(await listbox.isVisible()).toBe(false);
+      expect(await box.inputValue()).toBe('Kreml');
+      expect(violations).toEqual([]);
     } finally {
       await close();
     }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { MAX_QUERY_LENGTH } from '../../src/search/query.js';
+import { MAX_QUERY_LENGTH } from '../../src/search/search.js';
 import { buildApp, buildIndex, fixtureArticles, SEED_ID } from '../helpers/corpus.js';
 
 const app = buildApp(buildIndex(fixtureArticles()));
@@ -63,16 +63,100 @@ describe('http api', () => {
       for (const offset of ['-1', 'x', '10001']) await expectError(`/api/search?q=NAVO&offset=${offset}`, 400, 'invalid_offset');
     });
 
-    it('keeps markup in a query inert in JSON', async () => {
+    it('answers any query with hits or a 400 naming the fault and where it is, markup inert in JSON', async () => {
       await fc.assert(
         fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }).filter((q) => q.trim() !== ''), async (q) => {
           const res = await request(app).get('/api/search').query({ q });
-          expect(res.status).toBe(200);
           expect(res.type).toBe('application/json');
+          if (res.status === 400) {
+            expect(['bad_query', 'too_deeply_nested', 'too_many_terms', 'too_many_expansions']).toContain(res.body.error.code);
+            expect(res.body.error.position).toBeGreaterThanOrEqual(0);
+            expect(res.body.error.position).toBeLessThan(q.trim().length);
+            return;
+          }
+          expect(res.status).toBe(200);
           for (const hit of res.body.hits) expect(hit.highlight.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
         }),
         { numRuns: 60 },
       );
+    });
+
+    it('answers 400 bad_query with the position for a query it cannot read', async () => {
+      const res = await request(app).get('/api/search').query({ q: 'NAVO "speciale gezant' });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: { code: 'bad_query', message: 'this quotation mark is never closed', position: 5 } });
+      const deep = await request(app).get('/api/search').query({ q: '(((((((((NAVO)))))))))' });
+      expect([deep.status, deep.body.error.code, deep.body.error.position]).toEqual([400, 'too_deeply_nested', 8]);
+    });
+  });
+
+  describe('GET /api/suggest', () => {
+    it('completes the last word to words of the index as people write them, most frequent first', async () => {
+      const res = await request(app).get('/api/suggest?q=oekr');
+      expect(res.status).toBe(200);
+      expect(res.body.query).toBe('oekr');
+      expect(res.body.suggestions.map((s: { text: string }) => s.text).sort()).toEqual(['Oekraïense', 'Oekraïne']);
+      // Counted in paragraphs: `Oekraïens` is in the bundled article and a fixture, `Oekraïne` in one paragraph.
+      expect(res.body.suggestions).toEqual([
+        { text: 'Oekraïense', count: 2 },
+        { text: 'Oekraïne', count: 1 },
+      ]);
+      expect((await request(app).get('/api/suggest?q=OEKRAI')).body.suggestions.map((s: { text: string }) => s.text).sort()).toEqual(['Oekraïense', 'Oekraïne']);
+      expect((await request(app).get('/api/suggest?q=o')).body.suggestions).toEqual([]);
+    });
+
+    it('completes in context, counting the words before it, and in the OpenSearch form browsers read', async () => {
+      const withContext = await request(app).get('/api/suggest').query({ q: 'Peskov gespr' });
+      expect(withContext.body.suggestions[0]).toEqual({ text: 'Peskov gesprek', count: 1 });
+      const opensearch = await request(app).get('/api/suggest?q=Witk&format=opensearch');
+      expect(opensearch.type).toBe('application/x-suggestions+json');
+      expect(JSON.parse(opensearch.text)).toEqual(['Witk', ['Witkoff']]);
+    });
+
+    it('follows live changes: a new word is offered once indexed, and not after it is gone', async () => {
+      const index = buildIndex(fixtureArticles());
+      const live = buildApp(index);
+      const offered = async () => (await request(live).get('/api/suggest?q=zeilst')).body.suggestions.map((s: { text: string }) => s.text);
+      expect(await offered()).toEqual([]);
+      index.addArticle({ id: 'zeilen', title: 'Zeilen', date: null, source: null, url: null, paragraphs: ['Zeilster Carolijn Brouwer won.'] });
+      expect(await offered()).toEqual(['Zeilster']);
+      index.removeArticle('zeilen');
+      expect(await offered()).toEqual([]);
+    });
+
+    it('refuses a missing q or a bad limit or format', async () => {
+      await expectError('/api/suggest', 400, 'invalid_q');
+      await expectError('/api/suggest?q=navo&limit=9', 400, 'invalid_limit');
+      await expectError('/api/suggest?q=navo&format=xml', 400, 'invalid_format');
+    });
+  });
+
+  describe('GET /api/search with grouping, dates, order and facets', () => {
+    it('groups by article, filters by date, sorts by date and counts months on request', async () => {
+      const grouped = await request(app).get('/api/search?q=NAVO&group=article&facets=month');
+      expect(grouped.status).toBe(200);
+      expect(grouped.body).toMatchObject({ group: 'article', total: 3, paragraphTotal: 4 });
+      expect(grouped.body.articles.find((a: { articleId: string }) => a.articleId === SEED_ID)).toMatchObject({ matchingParagraphs: 2, date: '2025-05' });
+      expect(grouped.body.facets).toEqual({
+        month: [
+          { month: '2025-05', count: 1 },
+          { month: '2025-06', count: 1 },
+        ],
+        withoutMonth: 1,
+      });
+      const dated = await request(app).get('/api/search?q=NAVO&from=2025-06&to=2025-06-30&sort=date');
+      expect(dated.body.hits.map((h: { articleId: string }) => h.articleId)).toEqual(['navo-top-2025']);
+      expect(dated.body).toMatchObject({ from: '2025-06', to: '2025-06-30', sort: 'date', undated: 1 });
+    });
+
+    it('refuses a bad group, sort, date, period or facet, naming the field', async () => {
+      await expectError('/api/search?q=NAVO&group=zin', 400, 'invalid_group');
+      await expectError('/api/search?q=NAVO&sort=oud', 400, 'invalid_sort');
+      await expectError('/api/search?q=NAVO&from=2025-13', 400, 'invalid_from');
+      await expectError('/api/search?q=NAVO&to=gisteren', 400, 'invalid_to');
+      const backwards = await expectError('/api/search?q=NAVO&from=2025-06&to=2025-05', 400, 'invalid_to');
+      expect(backwards.body.error.message).toBe('to must not be before from');
+      await expectError('/api/search?q=NAVO&facets=year', 400, 'invalid_facets');
     });
   });
 

@@ -1,9 +1,23 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { buildApp, buildIndex, fixtureArticles, SEED_ID } from '../helpers/corpus.js';
+import type { Article } from '../../src/articles/article.js';
+import { buildApp, buildIndex, fixtureArticles, seedArticle, SEED_ID } from '../helpers/corpus.js';
 
 const app = buildApp(buildIndex(fixtureArticles()));
 const seedOnly = buildApp();
+const article = (id: string, date: string | null, paragraphs: string[]): Article => ({ id, title: `Titel ${id}`, date, source: null, url: null, paragraphs });
+/** Articles over several months, for sorting, filtering and the month histogram. */
+const dated = buildApp(
+  buildIndex([
+    seedArticle(),
+    article('maart', '2025-03-10', ['De NAVO en Zelensky spraken in maart.']),
+    article('april', '2025-04-02', ['De NAVO vergaderde in april.', 'Zelensky was er ook.']),
+    article('juni', '2025-06-25', ['De NAVO-top in Den Haag, met Zelensky.']),
+    article('zonder', null, ['De NAVO, zonder datum.']),
+    ...Array.from({ length: 12 }, (_, i) => article(`zelensky-${i}`, '2025-01', [`Zelensky sprak voor de ${i + 1}e keer.`])),
+    article('zelenski', '2024-12', ['Eén keer geschreven als Zelenski.']),
+  ]),
+);
 
 describe('http pages', () => {
   describe('GET /', () => {
@@ -24,17 +38,29 @@ describe('http pages', () => {
       expect(res.text).toContain('href="/?q=Witkoff"');
     });
 
-    it('runs no script: none in the page, and a policy that forbids them', async () => {
+    it('runs only its own script file: no inline script, no handlers, and a policy that allows nothing else', async () => {
       const res = await request(app).get('/?q=NAVO');
-      expect(res.text).not.toMatch(/<script/i);
+      expect(res.text.match(/<script[^>]*>/gi)).toEqual(['<script src="/static/suggest.js" defer>']);
+      expect(res.text).toMatch(/<script src="\/static\/suggest.js" defer><\/script>/);
       expect(res.text).not.toMatch(/\son[a-z]+=/i);
-      expect(res.headers['content-security-policy']).toContain("script-src 'none'");
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.headers['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/);
     });
 
-    it('shows the hit count, time, and each hit with title, date, paragraph and marked text, linked to the article', async () => {
-      const res = await request(seedOnly).get('/?q=NAVO');
+    it('shows articles by default: one hit per article with its best paragraphs marked and how many matched', async () => {
+      const res = await request(seedOnly).get('/?q=Poetin');
       expect(res.status).toBe(200);
-      expect(res.text).toContain('2 resultaten');
+      expect(res.text).toContain('1 artikel (4 alinea&#39;s)');
+      expect(res.text.match(/<li class="hit article-hit">/g)).toHaveLength(1);
+      expect(res.text).toContain('4 alinea&#39;s gevonden');
+      expect(res.text.match(/<p class="text"><a class="paragraph-link"/g)).toHaveLength(3);
+      expect(res.text).toContain('<span aria-current="true">Per artikel</span> · <a href="/?q=Poetin&amp;weergave=alineas">Per alinea</a>');
+    });
+
+    it('shows paragraphs on request: the count, time, and each hit with title, date, paragraph and marked text, linked to the article', async () => {
+      const res = await request(seedOnly).get('/?q=NAVO&weergave=alineas');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('2 alinea&#39;s');
       expect(res.text).toMatch(/\(\d+(,\d+)? ms\)/);
       expect(res.text.match(/<li class="hit">/g)).toHaveLength(2);
       expect(res.text).toContain(`href="/articles/${SEED_ID}?q=NAVO#p-16"`);
@@ -44,10 +70,10 @@ describe('http pages', () => {
     });
 
     it('pages through many hits', async () => {
-      const first = await request(seedOnly).get('/?q=Rusland+Poetin+Trump+gesprek+Peskov+woordvoerder');
+      const first = await request(seedOnly).get('/?q=Rusland+Poetin+Trump+gesprek+Peskov+woordvoerder&weergave=alineas');
       expect(first.text).toMatch(/pagina 1 van 2/);
-      expect(first.text).toContain('rel="next"');
-      const second = await request(seedOnly).get('/?q=Rusland+Poetin+Trump+gesprek+Peskov+woordvoerder&pagina=2');
+      expect(first.text).toContain('rel="next" href="/?q=Rusland%20Poetin%20Trump%20gesprek%20Peskov%20woordvoerder&amp;weergave=alineas&amp;pagina=2"');
+      const second = await request(seedOnly).get('/?q=Rusland+Poetin+Trump+gesprek+Peskov+woordvoerder&weergave=alineas&pagina=2');
       expect(second.text).toMatch(/pagina 2 van 2/);
       expect(second.text).toContain('<ol class="hits" start="11">');
       expect(second.text).toContain('rel="prev"');
@@ -80,6 +106,54 @@ describe('http pages', () => {
       const page = await request(app).get('/?q=NAVO&pagina=nul');
       expect(page.status).toBe(400);
       expect(page.text).toContain('Het paginanummer moet een geheel getal');
+    });
+  });
+
+  describe('GET / with the query language, order, periods and the month histogram', () => {
+    it('sorts newest first on request, and says which order is shown', async () => {
+      const res = await request(dated).get('/?q=NAVO&sortering=nieuwste');
+      const order = [...res.text.matchAll(/<h2><a href="\/articles\/([^?]+)\?/g)].map((m) => m[1]);
+      expect(order).toEqual(['juni', SEED_ID, 'april', 'maart', 'zonder']);
+      expect(res.text).toContain('<span aria-current="true">Nieuwste eerst</span>');
+      expect(res.text).toContain('href="/?q=NAVO">Relevantie</a>');
+    });
+
+    it('narrows to a period, inclusive, and says how many undated results it left out', async () => {
+      const res = await request(dated).get('/?q=NAVO&van=2025-04&tot=2025-06');
+      const found = [...res.text.matchAll(/<h2><a href="\/articles\/([^?]+)\?/g)].map((m) => m[1]).sort();
+      expect(found).toEqual(['000_463c9f2ccdc7d6fc', 'april', 'juni'].sort());
+      expect(res.text).toContain('Periode: april 2025 tot en met juni 2025.');
+      expect(res.text).toContain('1 resultaat zonder datum is weggelaten.');
+      const bad = await request(dated).get('/?q=NAVO&van=gisteren');
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('‘van’ moet een datum zijn');
+      expect((await request(dated).get('/?q=NAVO&van=2025-06&tot=2025-04')).text).toContain('‘tot’ mag niet vóór ‘van’ liggen.');
+    });
+
+    it('draws the month histogram of all matches as links that narrow to each month', async () => {
+      const res = await request(dated).get('/?q=NAVO');
+      const bars = [...res.text.matchAll(/<a href="([^"]+)" role="listitem" aria-label="([^"]+)">/g)].map((m) => [m[1]!.replace(/&amp;/g, '&'), m[2]]);
+      expect(bars).toEqual([
+        ['/?q=NAVO&van=2025-03&tot=2025-03', 'maart 2025: 1 resultaat'],
+        ['/?q=NAVO&van=2025-04&tot=2025-04', 'april 2025: 1 resultaat'],
+        ['/?q=NAVO&van=2025-05&tot=2025-05', 'mei 2025: 1 resultaat'],
+        ['/?q=NAVO&van=2025-06&tot=2025-06', 'juni 2025: 1 resultaat'],
+      ]);
+      expect(res.text).toContain('(1 resultaat zonder maand)');
+    });
+
+    it('offers "did you mean" for a rare spelling of a common word, as a link', async () => {
+      const res = await request(dated).get('/?q=Zelenski');
+      expect(res.text).toContain('Bedoelde u: <a href="/?q=Zelensky">Zelensky</a>?');
+      expect((await request(dated).get('/?q=Zelensky')).text).not.toContain('Bedoelde u');
+    });
+
+    it('explains in Dutch a query it cannot read, pointing at the character', async () => {
+      const res = await request(dated).get('/').query({ q: 'NAVO "speciale gezant' });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('Een aanhalingsteken wordt niet gesloten (bij teken 6).');
+      expect(res.text).toContain('<code>NAVO <mark>&#34;</mark>speciale gezant</code>');
+      expect((await request(dated).get('/').query({ q: '-NAVO' })).text).toContain('Alleen uitgesloten woorden (bij teken 1)');
     });
   });
 

@@ -1,13 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, type Token } from '../../src/analysis/analyzer.js';
-import { escapeHtml, highlight, markSpans, matchSpans } from '../../src/search/highlight.js';
-import { parseQuery } from '../../src/search/query.js';
+import { analyzeQuery } from '../../src/query/analyze.js';
+import { QueryError } from '../../src/query/query-error.js';
+import { parseSyntax } from '../../src/query/syntax.js';
+import { escapeHtml, highlight, markSpans, matchSpans, mergeSpans, phraseSpans } from '../../src/search/highlight.js';
 
 const analyzer = createAnalyzer();
 
+/** The index terms of a query's words (none when the query cannot be read). */
+function queryTerms(query: string): Set<string> {
+  try {
+    return new Set(analyzeQuery(query, parseSyntax(query), analyzer).terms);
+  } catch (error) {
+    if (error instanceof QueryError) return new Set();
+    throw error;
+  }
+}
+
 /** Highlights `text` for the words of `query`, as search does. */
-const mark = (text: string, query: string) => highlight(text, analyzer, new Set(parseQuery(query, analyzer).terms));
+const mark = (text: string, query: string) => highlight(text, analyzer, { terms: queryTerms(query) });
 
 /** The marking rule spelled out over full tokens: the oracle for the allocation-free `matchSpans`. */
 function spansFromTokens(tokens: readonly Token[], terms: ReadonlySet<string>) {
@@ -74,8 +86,8 @@ describe('highlight', () => {
       fc.assert(
         fc.property(fc.array(words, { maxLength: 20 }), fc.array(words, { minLength: 1, maxLength: 3 }), (textWords, queryWords) => {
           const text = textWords.join(' ');
-          const terms = new Set(parseQuery(queryWords.join(' '), analyzer).terms);
-          const { matches } = highlight(text, analyzer, terms);
+          const terms = queryTerms(queryWords.join(' '));
+          const { matches } = highlight(text, analyzer, { terms });
           for (const m of matches) {
             const marked = analyzer.indexTerms(text.slice(m.start, m.end));
             expect(marked.some((t) => terms.has(t))).toBe(true);
@@ -107,6 +119,35 @@ describe('highlight', () => {
         }),
         { numRuns: 1000 },
       );
+    });
+  });
+
+  describe('phraseSpans', () => {
+    it('spans a phrase window from its first position to its last, stopwords and compound parts counted as positions', () => {
+      const text = 'De NAVO en de VS in gesprek; de Kremlin-woordvoerder Dmitry sprak.';
+      // Positions: De0 NAVO1 en2 de3 VS4 in5 gesprek6 de7 Kremlin8 woordvoerder9 Dmitry10 sprak11
+      expect(phraseSpans(text, analyzer, [{ from: 5, to: 7 }])).toEqual([{ start: 17, end: 27 }]);
+      expect(text.slice(17, 27)).toBe('in gesprek');
+      expect(phraseSpans(text, analyzer, [{ from: 9, to: 11 }]).map((s) => text.slice(s.start, s.end))).toEqual(['woordvoerder Dmitry']);
+      expect(phraseSpans(text, analyzer, [{ from: 11, to: 13 }])).toEqual([]); // past the end: ignored
+    });
+  });
+
+  describe('mergeSpans', () => {
+    it('joins overlapping spans and keeps the rest in order', () => {
+      expect(mergeSpans([{ start: 10, end: 14 }, { start: 0, end: 5 }, { start: 3, end: 8 }, { start: 12, end: 20 }])).toEqual([
+        { start: 0, end: 8 },
+        { start: 10, end: 20 },
+      ]);
+    });
+  });
+
+  describe('highlight with phrases', () => {
+    it('marks a matched phrase as one span, stopwords included, and a word matched on its own inside it once', () => {
+      const text = 'De VS in gesprek, en in de gesprekken.';
+      const { html, matches } = highlight(text, analyzer, { terms: new Set(['sprek']), phrases: [{ from: 2, to: 4 }] });
+      expect(html).toBe('De VS <mark>in gesprek</mark>, en in de <mark>gesprekken</mark>.');
+      expect(matches.map((m) => text.slice(m.start, m.end))).toEqual(['in gesprek', 'gesprekken']);
     });
   });
 

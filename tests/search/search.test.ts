@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { Searcher } from '../../src/search/search.js';
+import type { Article } from '../../src/articles/article.js';
+import { QueryError } from '../../src/query/query-error.js';
+import { Searcher, type ArticleResults, type ParagraphResults, type SearchOptions } from '../../src/search/search.js';
 import { buildIndex, fixtureArticles, seedArticle, SEED_ID } from '../helpers/corpus.js';
+import { udArticles } from '../helpers/ud.js';
 
-const seed = new Searcher(buildIndex());
-const fixtures = new Searcher(buildIndex(fixtureArticles()));
+const seedSearcher = new Searcher(buildIndex());
+const fixtureSearcher = new Searcher(buildIndex(fixtureArticles()));
+/** Paragraph results (the default grouping). */
+const page = (searcher: Searcher, q: string, options: SearchOptions = { limit: 10, offset: 0 }) => searcher.search(q, options) as ParagraphResults;
+const seed = { search: (q: string, options?: SearchOptions) => page(seedSearcher, q, options), markArticle: seedSearcher.markArticle.bind(seedSearcher) };
+const fixtures = { search: (q: string, options?: SearchOptions) => page(fixtureSearcher, q, options) };
 const ids = (r: { hits: Array<{ id: string }> }) => r.hits.map((h) => h.id);
+const paragraphs = (r: { hits: Array<{ paragraph: number }> }) => r.hits.map((h) => h.paragraph).sort((a, b) => a - b);
+const all = { limit: 100, offset: 0 };
+/** The marked spans of a hit, as text. */
+const marked = (hit: { text: string; matches: Array<{ start: number; end: number }> }) => hit.matches.map((m) => hit.text.slice(m.start, m.end));
 
 describe('search', () => {
   describe('Searcher.search', () => {
@@ -116,6 +127,84 @@ describe('search', () => {
     });
   });
 
+  describe('the query language on the bundled article', () => {
+    it('finds a phrase only where its words stand together, in order, inflections and diacritics allowed', () => {
+      expect(paragraphs(seed.search('"speciale gezant"', all))).toEqual([6]);
+      expect(paragraphs(seed.search('"speciale gezanten"', all))).toEqual([6]);
+      expect(paragraphs(seed.search('"Poetin en Trump"', all))).toEqual([8, 9]);
+      expect(paragraphs(seed.search('"Trump en Poetin"', all))).toEqual([]);
+      expect(seed.search('"Poetin en Trump"').fallback).toBe(false);
+    });
+
+    it('keeps stopwords in their place in a phrase', () => {
+      expect(paragraphs(seed.search('"in gesprek"', all))).toEqual([18]);
+      // Order counts: `gesprek in` is only in 4 (`gesprekken (in Istanbul)`: punctuation holds no position).
+      expect(paragraphs(seed.search('"gesprek in"', all))).toEqual([4]);
+      // `zei hij` (10, 17), not `zei Peskov` (9).
+      expect(paragraphs(seed.search('"zei hij"', all))).toEqual([10, 17]);
+    });
+
+    it('excludes words and phrases', () => {
+      expect(paragraphs(seed.search('Rusland -NAVO', all))).toEqual([3, 6, 14, 15]);
+      expect(paragraphs(seed.search('Rusland -"in gesprek"', all))).toEqual([3, 6, 14, 15, 16].filter((p) => p !== 16));
+      expect(paragraphs(seed.search('Poetin -(Trump OF Peskov)', all))).toEqual([]);
+    });
+
+    it('reads OF and OR between parts, binding looser than the words around them', () => {
+      expect(paragraphs(seed.search('Witkoff OF Peskov', all))).toEqual([1, 2, 5, 6, 9]);
+      expect(paragraphs(seed.search('Witkoff OR Peskov', all))).toEqual([1, 2, 5, 6, 9]);
+      // `gesprek Peskov OF NAVO OVSE` = (gesprek AND Peskov) OR (NAVO AND OVSE)
+      expect(paragraphs(seed.search('gesprek Peskov OF NAVO OVSE', all))).toEqual([2, 16, 18]);
+      expect(paragraphs(seed.search('(Trump OF Biden) "Witte Huis"', all))).toEqual([]);
+      expect(paragraphs(seed.search('(Trump OF Peskov) Poetin', all))).toEqual([1, 8, 9, 12]);
+    });
+
+    it('falls back to any word only for a query of plain words', () => {
+      expect(seed.search('Witkoff NAVO').fallback).toBe(true);
+      for (const q of ['(Witkoff NAVO)', 'Witkoff NAVO -OVSE', '"Witkoff" "NAVO"']) {
+        expect(seed.search(q), q).toMatchObject({ total: 0, fallback: false });
+      }
+    });
+
+    it('lets prefixes and typo tolerance work inside phrases and exclusions', () => {
+      expect(paragraphs(seed.search('"speciale gezan*"', all))).toEqual([6]);
+      expect(paragraphs(seed.search('"spesiale gezant"', all))).toEqual([6]);
+      expect(seed.search('"spesiale gezant"').approximate).toEqual(['"spesiale gezant"']);
+      expect(paragraphs(seed.search('Rusland -Witkof', all))).toEqual([3, 14, 15, 18]);
+    });
+
+    it('marks a phrase as a whole where it matched, its stopwords included, and no excluded word', () => {
+      const inGesprek = seed.search('"in gesprek"').hits[0]!;
+      expect(marked(inGesprek)).toEqual(['in gesprek']);
+      expect(inGesprek.highlight.match(/<mark>[^<]*<\/mark>/g)).toEqual(['<mark>in gesprek</mark>']);
+      // Phrase words are not marked where the phrase did not match: 1 has Poetin and Trump apart.
+      expect(marked(seed.search('"Poetin en Trump" OF Vladimir').hits.find((h) => h.paragraph === 1)!)).toEqual(['Vladimir']);
+      expect(marked(seed.search('"Poetin en Trump"').hits.find((h) => h.paragraph === 8)!)).toEqual(['Poetin en Trump']);
+      for (const hit of seed.search('Rusland -NAVO', all).hits) expect(marked(hit).every((m) => m === 'Rusland')).toBe(true);
+      // Prefix and typo matches are marked on the words as written.
+      expect(marked(seed.search('"speciale gezan*"').hits[0]!)).toEqual(['speciale gezant']);
+      expect(marked(seed.search('Witkof').hits[0]!)).toEqual(['Witkoff']);
+    });
+
+    it('refuses a query it cannot read with the position of the fault, never guessing', () => {
+      for (const [q, code, position] of [
+        ['"speciale gezant', 'bad_query', 0],
+        ['NAVO OF', 'bad_query', 5],
+        ['-NAVO', 'bad_query', 0],
+        ['((((((((((NAVO))))))))))', 'too_deeply_nested', 8],
+      ] as const) {
+        let caught: unknown;
+        try {
+          seed.search(q);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, q).toBeInstanceOf(QueryError);
+        expect(caught).toMatchObject({ code, position });
+      }
+    });
+  });
+
   describe('Searcher.markArticle', () => {
     it("marks the query's words in every paragraph, and nothing for an empty query", () => {
       const marked = seed.markArticle(seedArticle(), 'NAVO');
@@ -123,5 +212,108 @@ describe('search', () => {
       expect(marked.filter((p) => p.html.includes('<mark>')).map((p) => p.n)).toEqual([16, 18]);
       expect(seed.markArticle(seedArticle(), '').some((p) => p.html.includes('<mark>'))).toBe(false);
     });
+
+    it('marks phrases where they stand and every word of the query, never an excluded one, and nothing for a query it cannot read', () => {
+      const marks = (q: string) =>
+        seed
+          .markArticle(seedArticle(), q)
+          .flatMap((p) => (p.html.match(/<mark>[^<]*<\/mark>/g) ?? []).map((m) => `${p.n}:${m.slice(6, -7)}`));
+      expect(marks('"Poetin en Trump"')).toEqual(['8:Poetin en Trump', '9:Poetin en Trump']);
+      // Every paragraph holding NAVO or OVSE is marked, not only those holding both.
+      expect(marks('NAVO OVSE')).toEqual(['16:NAVO', '16:OVSE', '18:NAVO', '18:OVSE']);
+      expect(marks('Witkoff -Rusland')).toEqual(['6:Witkoff']);
+      expect(marks('"onafgemaakt')).toEqual([]);
+    });
+  });
+});
+
+describe('search over a dated copy of ../shared/ud-dutch', () => {
+  const source = udArticles('the date, sorting, grouping and month-histogram tests');
+  /** Dates cycling over 2024–2025: full dates, months only, a year only, and some undated. */
+  const dated: Article[] = source.map((a, i) => {
+    const month = String((i % 12) + 1).padStart(2, '0');
+    const year = 2024 + (Math.floor(i / 12) % 2);
+    const date = i % 11 === 0 ? null : i % 7 === 0 ? `${year}` : i % 3 === 0 ? `${year}-${month}` : `${year}-${month}-${String((i % 28) + 1).padStart(2, '0')}`;
+    return { ...a, date };
+  });
+  const searcher = new Searcher(buildIndex(dated));
+  const byId = new Map(dated.map((a) => [a.id, a]));
+  const paragraphHits = (q: string, options: Partial<SearchOptions> = {}) => searcher.search(q, { limit: 10_000, offset: 0, ...options }) as ParagraphResults;
+  const articleHits = (q: string, options: Partial<SearchOptions> = {}) => searcher.search(q, { limit: 10_000, offset: 0, group: 'article', ...options }) as ArticleResults;
+  const QUERIES = ['jaar', 'Nederland', 'land OF stad', 'eerste'];
+
+  it.skipIf(source.length === 0)('groups paragraphs into articles: one hit each, its best three, ranked by its best paragraph', () => {
+    for (const q of QUERIES) {
+      const flat = paragraphHits(q);
+      const grouped = articleHits(q);
+      expect(flat.total).toBe(grouped.paragraphTotal);
+      expect(grouped.total, q).toBeGreaterThan(0);
+      expect(new Set(grouped.articles.map((a) => a.articleId)).size).toBe(grouped.articles.length);
+      for (const a of grouped.articles) {
+        expect(a.paragraphs.length).toBeGreaterThan(0);
+        expect(a.paragraphs.length).toBeLessThanOrEqual(Math.min(3, a.matchingParagraphs));
+        expect(a.paragraphs.every((p) => p.articleId === a.articleId && p.highlight.includes('<mark>'))).toBe(true);
+        expect(a.score).toBe(a.paragraphs[0]!.score);
+        for (let i = 1; i < a.paragraphs.length; i++) expect(a.paragraphs[i - 1]!.score).toBeGreaterThanOrEqual(a.paragraphs[i]!.score);
+      }
+      for (let i = 1; i < grouped.articles.length; i++) expect(grouped.articles[i - 1]!.score).toBeGreaterThanOrEqual(grouped.articles[i]!.score);
+      // The best article's best paragraph scores as the best paragraph overall (ties may differ in order).
+      expect(grouped.articles[0]!.score).toBe(flat.hits[0]!.score);
+      expect(grouped.total).toBe(new Set(flat.hits.map((h) => h.articleId)).size);
+      for (const a of grouped.articles) expect(a.matchingParagraphs).toBe(flat.hits.filter((h) => h.articleId === a.articleId).length);
+      // Paging over articles is stable.
+      const first = articleHits(q, { limit: 2 }).articles.map((a) => a.articleId);
+      const second = articleHits(q, { limit: 2, offset: 2 }).articles.map((a) => a.articleId);
+      expect([...first, ...second]).toEqual(grouped.articles.slice(0, 4).map((a) => a.articleId));
+    }
+  });
+
+  it.skipIf(source.length === 0)('filters by date, inclusive, keeping only articles whose whole date lies in the range, and counts the undated left out', () => {
+    const everything = articleHits('jaar OF land OF stad');
+    for (const [from, to] of [['2024-05', '2024-05'], ['2024', '2024'], ['2024-03-10', '2025-02-01'], [null, '2024-06'], ['2025-06-15', null]] as const) {
+      const r = articleHits('jaar OF land OF stad', { from, to });
+      const first = from === null ? -Infinity : Date.parse(from.length === 4 ? `${from}-01-01` : from.length === 7 ? `${from}-01` : from);
+      const within = (date: string | null) => {
+        if (date === null) return false;
+        const [y, m, d] = date.split('-').map(Number) as [number, number | undefined, number | undefined];
+        const start = Date.UTC(y, (m ?? 1) - 1, d ?? 1);
+        const end = d !== undefined ? start : m !== undefined ? Date.UTC(y, m, 0) : Date.UTC(y, 11, 31);
+        const last = to === null ? Infinity : to.length === 4 ? Date.UTC(Number(to), 11, 31) : to.length === 7 ? Date.UTC(Number(to.slice(0, 4)), Number(to.slice(5)), 0) : Date.parse(to);
+        return start >= first && end <= last;
+      };
+      const expected = everything.articles.filter((a) => within(a.date)).map((a) => a.articleId).sort();
+      expect(r.articles.map((a) => a.articleId).sort(), `${from}–${to}`).toEqual(expected);
+      expect(r.undated).toBe(everything.articles.filter((a) => a.date === null).length);
+      expect(r).toMatchObject({ from, to });
+    }
+    expect(articleHits('jaar').undated).toBeNull();
+  });
+
+  it.skipIf(source.length === 0)('sorts newest first, ties by relevance, undated last', () => {
+    const dayOf = (date: string | null) => (date === null ? -Infinity : Date.UTC(Number(date.slice(0, 4)), date.length >= 7 ? Number(date.slice(5, 7)) - 1 : 0, date.length === 10 ? Number(date.slice(8)) : 1));
+    for (const grouped of [false, true]) {
+      const rows = grouped
+        ? articleHits('jaar OF land', { sort: 'date' }).articles.map((a) => ({ day: dayOf(a.date), score: a.score }))
+        : paragraphHits('jaar OF land', { sort: 'date' }).hits.map((h) => ({ day: dayOf(h.date), score: h.score }));
+      expect(rows.length).toBeGreaterThan(10);
+      for (let i = 1; i < rows.length; i++) {
+        const [a, b] = [rows[i - 1]!, rows[i]!];
+        expect(a.day > b.day || (a.day === b.day && a.score >= b.score), `row ${i}`).toBe(true);
+      }
+    }
+  });
+
+  it.skipIf(source.length === 0)('counts every match by month, paragraphs or articles, whatever the page shows', () => {
+    for (const grouped of [false, true]) {
+      const r = searcher.search('jaar OF land OF stad', { limit: 5, offset: 0, facets: true, group: grouped ? 'article' : 'paragraph' });
+      const units = grouped
+        ? articleHits('jaar OF land OF stad').articles.map((a) => a.date)
+        : paragraphHits('jaar OF land OF stad').hits.map((h) => byId.get(h.articleId)!.date);
+      expect(units.length).toBe(r.total);
+      const expected = new Map<string, number>();
+      for (const date of units) if (date !== null && date.length >= 7) expected.set(date.slice(0, 7), (expected.get(date.slice(0, 7)) ?? 0) + 1);
+      expect(r.facets!.month).toEqual([...expected].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([month, count]) => ({ month, count })));
+      expect(r.facets!.month.reduce((n, m) => n + m.count, 0) + r.facets!.withoutMonth).toBe(r.total);
+    }
   });
 });

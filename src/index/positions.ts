@@ -1,0 +1,221 @@
+/**
+ * Where each word of each paragraph stands, for phrase queries: MiniSearch stores no positions, so this is a
+ * forward index of our own. Each position (a word, or a compound's part; stopwords included) is a *symbol*
+ * — an integer standing for the position's key (its index terms, or the stopword it is) — and each
+ * paragraph's symbols are stored as varints, one after the other, in shared chunks: no object per paragraph.
+ * DESIGN.md ("Positions") has the layout and its measured cost.
+ */
+import { KEY_TERM_SEPARATOR, termsOfKey, positionKey } from '../analysis/analyzer.js';
+
+/** Bytes of one chunk of the arena; a paragraph whose symbols need more gets a chunk of its own. */
+const CHUNK_BYTES = 64 * 1024;
+/** Short id → location: the chunk index in the high bits, the byte offset in the low 16. */
+const OFFSET_BITS = 16;
+/** A chunk is compacted when removals left less than this share of its bytes live. */
+const MIN_LIVE_SHARE = 0.5;
+/** Symbol 0: a position no phrase can match (a word with no index term that is not a stopword). */
+export const NO_SYMBOL = 0;
+
+/** One paragraph's symbols, decoded into a reusable buffer: read `symbols[0 … length)`. */
+export interface DecodedPositions {
+  symbols: Int32Array;
+  length: number;
+}
+
+export class PositionStore {
+  /** Symbol id → position key, and back. */
+  private readonly keys: string[] = [''];
+  private readonly ids = new Map<string, number>([['', NO_SYMBOL]]);
+  /** Term → the symbols of keys with more than one term that hold it (a word whose two stems differ: rare). */
+  private readonly shared = new Map<string, number[]>();
+
+  private chunks: Uint8Array[] = [];
+  /** Bytes written to each chunk, bytes still live in it, and the first short id stored in it. */
+  private used: number[] = [];
+  private live: number[] = [];
+  private firstId: number[] = [];
+  /** By short id: location in the arena, and length in bytes (-1: not stored). */
+  private location = new Int32Array(0);
+  private length = new Int32Array(0);
+  private lastId = -1;
+  private readonly scratch: DecodedPositions = { symbols: new Int32Array(256), length: 0 };
+
+  /** Distinct position keys seen (symbols are never forgotten: a removed word's symbol may come back). */
+  get symbolCount(): number {
+    return this.keys.length;
+  }
+
+  /** The symbol of a position key, assigned on first sight. */
+  symbolOf(key: string): number {
+    let id = this.ids.get(key);
+    if (id !== undefined) return id;
+    id = this.keys.length;
+    this.keys.push(key);
+    this.ids.set(key, id);
+    if (key.includes(KEY_TERM_SEPARATOR)) {
+      for (const term of termsOfKey(key)) {
+        const list = this.shared.get(term);
+        if (list) list.push(id);
+        else this.shared.set(term, [id]);
+      }
+    }
+    return id;
+  }
+
+  /** The key of a symbol (for the snapshot). */
+  keyOf(symbol: number): string {
+    return this.keys[symbol]!;
+  }
+
+  /** Every symbol whose position holds index term `term`: its own, and those of words with two terms. */
+  symbolsWithTerm(term: string): number[] {
+    const own = this.ids.get(term);
+    const shared = this.shared.get(term);
+    if (own === undefined) return shared ? [...shared] : [];
+    return shared ? [own, ...shared] : [own];
+  }
+
+  /** The symbol of a stopword (folded, lowercase), if any paragraph has held it. */
+  stopwordSymbol(folded: string): number | undefined {
+    return this.ids.get(positionKey([], folded));
+  }
+
+  /**
+   * Stores the symbols of paragraph `shortId`. Short ids must come in increasing order (MiniSearch hands
+   * them out that way), so each chunk holds one run of them.
+   * @throws Error when `shortId` is not above every short id stored before
+   */
+  add(shortId: number, symbols: ArrayLike<number>, count: number): void {
+    let bytes = 0;
+    for (let i = 0; i < count; i++) bytes += varintLength(symbols[i]!);
+    const at = this.reserve(shortId, bytes);
+    const chunk = this.chunks[at >>> OFFSET_BITS]!;
+    let p = at & ((1 << OFFSET_BITS) - 1);
+    for (let i = 0; i < count; i++) p = writeVarint(chunk, p, symbols[i]!);
+  }
+
+  /** Stores already encoded symbols (from a snapshot), with the same order rule as `add`. */
+  addEncoded(shortId: number, encoded: Uint8Array): void {
+    const at = this.reserve(shortId, encoded.length);
+    this.chunks[at >>> OFFSET_BITS]!.set(encoded, at & ((1 << OFFSET_BITS) - 1));
+  }
+
+  /** The encoded symbols of a paragraph (a view into the arena: copy before keeping), or null. */
+  encoded(shortId: number): Uint8Array | null {
+    const n = shortId < this.length.length ? this.length[shortId]! : -1;
+    if (n < 0) return null;
+    const at = this.location[shortId]!;
+    const offset = at & ((1 << OFFSET_BITS) - 1);
+    return this.chunks[at >>> OFFSET_BITS]!.subarray(offset, offset + n);
+  }
+
+  /** Forgets a paragraph's symbols; a chunk mostly emptied by removals is compacted. */
+  remove(shortId: number): void {
+    const n = shortId < this.length.length ? this.length[shortId]! : -1;
+    if (n < 0) return;
+    const c = this.location[shortId]! >>> OFFSET_BITS;
+    this.length[shortId] = -1;
+    this.live[c] = this.live[c]! - n;
+    // The chunk still being appended to is left alone: it fills up again.
+    if (c !== this.chunks.length - 1 && this.live[c]! < this.used[c]! * MIN_LIVE_SHARE) this.compact(c);
+  }
+
+  /**
+   * The symbols of paragraph `shortId`, decoded into a buffer shared by every call (valid until the next
+   * call). Length 0 when the paragraph is not stored.
+   */
+  read(shortId: number): DecodedPositions {
+    const out = this.scratch;
+    out.length = 0;
+    const bytes = this.encoded(shortId);
+    if (bytes === null) return out;
+    if (out.symbols.length < bytes.length) out.symbols = new Int32Array(Math.max(bytes.length, out.symbols.length * 2));
+    let n = 0;
+    let value = 0;
+    let shift = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      value |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        out.symbols[n++] = value;
+        value = 0;
+        shift = 0;
+      } else shift += 7;
+    }
+    out.length = n;
+    return out;
+  }
+
+  /** Bytes held by the arena and its tables (for measurements). */
+  get bytes(): number {
+    let total = this.location.byteLength + this.length.byteLength;
+    for (const chunk of this.chunks) total += chunk.byteLength;
+    return total;
+  }
+
+  /** Room for `bytes` more bytes for `shortId`; returns the location. */
+  private reserve(shortId: number, bytes: number): number {
+    if (shortId <= this.lastId) throw new Error(`PositionStore: short id ${shortId} is not above ${this.lastId}`);
+    this.lastId = shortId;
+    this.ensureIds(shortId + 1);
+    let c = this.chunks.length - 1;
+    if (c < 0 || this.used[c]! + bytes > this.chunks[c]!.length) {
+      // A new chunk; a paragraph larger than a chunk gets one of its own size.
+      this.chunks.push(new Uint8Array(Math.max(CHUNK_BYTES, bytes)));
+      this.used.push(0);
+      this.live.push(0);
+      this.firstId.push(shortId);
+      c++;
+    }
+    const offset = this.used[c]!;
+    this.used[c] = offset + bytes;
+    this.live[c] = this.live[c]! + bytes;
+    const at = (c << OFFSET_BITS) | offset;
+    this.location[shortId] = at;
+    this.length[shortId] = bytes;
+    return at;
+  }
+
+  /** Copies the live paragraphs of chunk `c` into a chunk of just their size. */
+  private compact(c: number): void {
+    const old = this.chunks[c]!;
+    const fresh = new Uint8Array(this.live[c]!);
+    const end = c + 1 < this.firstId.length ? this.firstId[c + 1]! : this.lastId + 1;
+    let p = 0;
+    for (let id = this.firstId[c]!; id < end; id++) {
+      const n = this.length[id]!;
+      if (n < 0) continue;
+      const from = this.location[id]! & ((1 << OFFSET_BITS) - 1);
+      fresh.set(old.subarray(from, from + n), p);
+      this.location[id] = (c << OFFSET_BITS) | p;
+      p += n;
+    }
+    this.chunks[c] = fresh;
+    this.used[c] = p;
+  }
+
+  private ensureIds(n: number): void {
+    if (this.length.length >= n) return;
+    const size = Math.max(n, Math.ceil(this.length.length * 1.5), 1024);
+    const location = new Int32Array(size);
+    location.set(this.location);
+    const length = new Int32Array(size).fill(-1);
+    length.set(this.length);
+    this.location = location;
+    this.length = length;
+  }
+}
+
+function varintLength(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+function writeVarint(out: Uint8Array, at: number, value: number): number {
+  let v = value;
+  while (v >= 0x80) {
+    out[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[at++] = v;
+  return at;
+}

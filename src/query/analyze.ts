@@ -1,0 +1,207 @@
+/**
+ * From the syntax tree to the query over index terms, with the one analyzer documents went through. Each
+ * word becomes a clause: its term, its alternatives (stems with and without diacritics: either may match),
+ * or for a hyphenated compound "the whole, or all its parts". Phrases become slots in order, stopwords
+ * keeping their place. Stopwords outside phrases are dropped and reported. The caps on terms are checked here.
+ */
+import { foldDiacritics } from '../analysis/normalize.js';
+import type { Analyzer, Token } from '../analysis/analyzer.js';
+import { QueryError } from './query-error.js';
+import type { ParsedSyntax, SyntaxNode, SyntaxWord } from './syntax.js';
+import { forEachLeaf, leaves, q, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
+
+/**
+ * Shortest prefix a `*` expands (in characters, folded): `ge*` would expand to a tenth of the vocabulary
+ * and match nearly every paragraph, which is no search at all; a shorter one is searched as a word.
+ */
+export const MIN_PREFIX_LENGTH = 3;
+
+/**
+ * Most distinct index terms in one query (the words' terms, their alternatives and compound parts, excluded
+ * words included). Each term costs a postings walk; and scoring counts the distinct terms a paragraph
+ * matched in a 32-bit mask (MiniSearch's "quality"), so more could not be scored exactly.
+ */
+export const MAX_QUERY_TERMS = 32;
+
+const ONLY_EXCLUSIONS = 'a part with only excluded words finds nothing to exclude them from: add a word that must occur';
+
+export interface AnalyzedQuery {
+  /** The query as typed. */
+  text: string;
+  /** What to evaluate; null when nothing searchable is left (only stopwords, say). */
+  query: Query | null;
+  /** True when the query is only words (no operators): the policy may then relax every word to any word. */
+  plain: boolean;
+  /** Every index term the query can match on (not those of excluded words): what highlighting may mark. */
+  terms: string[];
+  /** Words left out because they are stopwords, as typed. */
+  ignored: string[];
+}
+
+/**
+ * Analyzes a parsed query.
+ * @throws QueryError `bad_query` for a part with only exclusions, `too_many_terms` beyond MAX_QUERY_TERMS
+ */
+export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analyzer): AnalyzedQuery {
+  const ignored: string[] = [];
+
+  /** @param inAnd  whether `n` is an item of an AND (the only place an exclusion can stand) */
+  function node(n: SyntaxNode, inAnd = false): Query | null {
+    switch (n.kind) {
+      case 'word':
+        return word(n);
+      case 'phrase':
+        return phrase(n);
+      case 'not': {
+        const child = node(n.child);
+        if (child === null) return null;
+        if (!inAnd) throw new QueryError('only_exclusions', ONLY_EXCLUSIONS, n.start);
+        return q.not(child, sourceOf(n));
+      }
+      case 'or':
+        return q.or(n.children.map((c) => node(c)).filter(isQuery));
+      case 'and': {
+        const children = dedupe(n.children.map((c) => node(c, true)).filter(isQuery));
+        if (children.length > 0 && children.every((c) => c.kind === 'not')) {
+          throw new QueryError('only_exclusions', ONLY_EXCLUSIONS, n.start);
+        }
+        return q.and(children);
+      }
+    }
+  }
+
+  function sourceOf(n: { start: number; end: number }): Source {
+    return { text: text.slice(n.start, n.end), start: n.start, end: n.end };
+  }
+
+  /** A word as typed may hold several analyzer words (`NAVO/OVSE`): each is a clause, all required. */
+  function word(w: SyntaxWord): Query | null {
+    const tokens = analyzer.analyze(w.text);
+    const clauses: Query[] = [];
+    tokens.forEach((token, i) => {
+      const source = { text: token.surface, start: w.start + token.start, end: w.start + token.end };
+      const prefix = w.prefix && i === tokens.length - 1 ? prefixesOf(token) : null;
+      const clause = prefix === null ? clauseOf(token, source) : prefixClause(prefix, token, source);
+      if (clause === null) {
+        if (token.stopword) ignored.push(token.surface);
+      } else clauses.push(clause);
+    });
+    return q.and(dedupe(clauses));
+  }
+
+  function phrase(p: Extract<SyntaxNode, { kind: 'phrase' }>): Query | null {
+    const slots: PhraseSlot[] = [];
+    const stopwords: string[] = [];
+    for (const w of p.words) {
+      const tokens = analyzer.analyze(w.text);
+      tokens.forEach((token, i) => {
+        const positions = token.parts ?? [token];
+        positions.forEach((position, j) => {
+          const last = w.prefix && i === tokens.length - 1 && j === positions.length - 1;
+          const prefixes = last ? prefixesOf(position) : null;
+          if (prefixes !== null) slots.push({ kind: 'word', query: anyOf(prefixes.map(q.prefix))! as LeafQuery | OrQuery });
+          else if (position.stopword) {
+            slots.push({ kind: 'stopword', word: foldDiacritics(position.normalized) });
+            stopwords.push(position.surface);
+          } else if (position.terms.length > 0) slots.push({ kind: 'word', query: anyOf(position.terms.map(q.term))! as LeafQuery | OrQuery });
+          else slots.push({ kind: 'stopword', word: null });
+        });
+      });
+    }
+    const words = slots.filter((s) => s.kind === 'word');
+    if (words.length === 0) {
+      // Only stopwords: nothing indexed to find candidates by. Reported like stopwords outside quotes.
+      ignored.push(...stopwords);
+      return null;
+    }
+    const source = sourceOf(p);
+    if (slots.length === 1) return withSource(words[0]!.query, source);
+    return { kind: 'phrase', slots, source };
+  }
+
+  const query = syntax.root === null ? null : node(syntax.root);
+  if (query !== null) checkTermCount(query);
+  return { text, query, plain: !syntax.operators, terms: positiveTerms(query), ignored };
+}
+
+function isQuery(node: Query | null): node is Query {
+  return node !== null;
+}
+
+/** One node per distinct clause: `gesprek gesprekken` is one clause, counted once. */
+function dedupe(clauses: Query[]): Query[] {
+  const seen = new Set<string>();
+  return clauses.filter((c) => {
+    const key = JSON.stringify(c, (k, v) => (k === 'source' ? undefined : v));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function withSource(node: Query, source: Source): Query {
+  return { ...node, source };
+}
+
+/** A word's alternatives as one node: either may match. */
+function anyOf(nodes: Query[]): Query | null {
+  return q.or(nodes);
+}
+
+/** The clause for one word, or null when the word has no index terms (a stopword, say). */
+function clauseOf(token: Token, source: Source): Query | null {
+  const own = anyOf(token.terms.map(q.term));
+  if (!token.parts) return own === null ? null : withSource(own, source);
+  const parts = token.parts.map((p) => anyOf(p.terms.map(q.term))).filter(isQuery);
+  const allParts = q.and(parts);
+  const clause = own === null ? allParts : allParts === null ? own : q.or([own, allParts]);
+  return clause === null ? null : withSource(clause, source);
+}
+
+/**
+ * The prefixes a word typed with `*` stands for: the word as written (folded) and, when it differs, its
+ * stem, since the index holds stems (`regeringen*` → `regeringen`, `regeer`). Null when too short.
+ * For a compound only the last part is a prefix (`oud-minis*`): the other parts were typed whole.
+ */
+function prefixesOf(token: Token): string[] | null {
+  const last = token.parts ? token.parts[token.parts.length - 1]! : token;
+  const folded = foldDiacritics(last.normalized);
+  if (folded.length < MIN_PREFIX_LENGTH) return null;
+  const stem = foldDiacritics(last.stem);
+  return stem !== folded && stem.length >= MIN_PREFIX_LENGTH ? [folded, stem] : [folded];
+}
+
+/** A prefix word's clause: any term starting with one of its prefixes, and a compound's other parts. */
+function prefixClause(prefixes: string[], token: Token, source: Source): Query {
+  const own = anyOf(prefixes.map((term) => ({ kind: 'prefix', term, source }) as const))!;
+  if (!token.parts) return withSource(own, source);
+  const whole = token.parts
+    .slice(0, -1)
+    .map((p) => anyOf(p.terms.map(q.term)))
+    .filter(isQuery);
+  return withSource(whole.length === 0 ? own : { kind: 'and', children: [...whole, own] }, source);
+}
+
+/** Every leaf term that is not under a NOT. */
+function positiveTerms(query: Query | null): string[] {
+  if (query === null) return [];
+  return [...new Set(leaves(query, { positive: true }).map((leaf) => leaf.term))];
+}
+
+/** @throws QueryError `too_many_terms` when the query holds more than MAX_QUERY_TERMS distinct terms. */
+function checkTermCount(query: Query): void {
+  const seen = new Set<string>();
+  let overflow: Source | undefined;
+  forEachLeaf(query, (leaf, { source }) => {
+    if (seen.has(leaf.term)) return;
+    seen.add(leaf.term);
+    if (seen.size > MAX_QUERY_TERMS) overflow ??= source ?? { text: '', start: 0, end: 0 };
+  });
+  if (overflow !== undefined) {
+    throw new QueryError(
+      'too_many_terms',
+      `a query may hold at most ${MAX_QUERY_TERMS} distinct terms (words, their spelling variants and compound parts)`,
+      overflow.start,
+    );
+  }
+}

@@ -1,0 +1,794 @@
+/**
+ * Our query evaluator over MiniSearch's index and our positions: the same BM25 scores and the same matches
+ * as MiniSearch's own `search` for what MiniSearch can express (terms, prefixes, typos, AND, OR, AND_NOT),
+ * plus phrases; AND evaluated from its most selective clause outward, no object allocated per posting, and
+ * every match handed to a collector (top k, by date, grouped by article, counted by month). DESIGN.md ("The
+ * query engine") has the profiles that led here.
+ */
+import type MiniSearch from 'minisearch';
+import { scoringView, type ScoringView, type TermPostings } from '../index/minisearch-internals.js';
+import type { PositionStore } from '../index/positions.js';
+import type { SearchIndex } from '../index/search-index.js';
+import { QueryError } from './query-error.js';
+import { foldQuery, type LeafQuery, type PhraseQuery, type Query } from './tree.js';
+
+/** Receives every match of a query with its final score; decides what to keep (see collectors.ts). */
+export interface Collector {
+  collect(doc: number, score: number): void;
+}
+
+/** What one matching paragraph matched on: index terms (outside phrases) and phrase windows of positions. */
+export interface MatchReport {
+  terms: string[];
+  /** `[from, to)` positions (see Analyzer.forEachPosition) of each place a phrase matched. */
+  phrases: Array<{ from: number; to: number }>;
+}
+
+// MiniSearch 7.2's defaults, which our index uses unchanged (miniSearchOptions sets none of them). The
+// equivalence test (tests/query/engine.test.ts) fails if they ever disagree with MiniSearch.
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+/**
+ * Most index terms one prefix may expand to: beyond it the prefix is too short to mean something (a
+ * `too_many_expansions` error says so). Automatic typo matching keeps the closest this many instead.
+ */
+export const MAX_EXPANSIONS = 1_000;
+/**
+ * A term gets a membership bitset (one bit per short id) when it has at least this many postings and is
+ * about to be probed at least MIN_PROBES_FOR_BITS times: a probe then costs a bit test instead of a hash
+ * look-up for every candidate the term does not hold (most of them, for two frequent words).
+ */
+const MIN_POSTINGS_FOR_BITS = 1024;
+const MIN_PROBES_FOR_BITS = 256;
+/** Bitsets kept (least recently used dropped): a few hundred frequent terms cover most probing. */
+const MAX_BITSETS = 256;
+/** The final score is multiplied by the number of distinct query terms matched; counted in a 32-bit mask. */
+const MAX_SOURCE_TERMS = 32;
+
+/** A growable list of (document, partial score, matched-term mask), in typed arrays: no object per posting. */
+class DocList {
+  docs: Int32Array;
+  scores: Float64Array;
+  masks: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    const n = Math.max(16, capacity);
+    this.docs = new Int32Array(n);
+    this.scores = new Float64Array(n);
+    this.masks = new Int32Array(n);
+  }
+
+  /** Empties the list for reuse, with room for `capacity` entries. */
+  reset(capacity: number): this {
+    this.length = 0;
+    if (this.docs.length < capacity) {
+      this.docs = new Int32Array(capacity);
+      this.scores = new Float64Array(capacity);
+      this.masks = new Int32Array(capacity);
+    }
+    return this;
+  }
+
+  push(doc: number, score: number, mask: number): void {
+    if (this.length === this.docs.length) this.grow();
+    const i = this.length++;
+    this.docs[i] = doc;
+    this.scores[i] = score;
+    this.masks[i] = mask;
+  }
+
+  /** Keeps entries `i` for which `keep(i)` is true, in order. */
+  filter(keep: (i: number) => boolean): void {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (!keep(i)) continue;
+      this.docs[kept] = this.docs[i]!;
+      this.scores[kept] = this.scores[i]!;
+      this.masks[kept] = this.masks[i]!;
+      kept++;
+    }
+    this.length = kept;
+  }
+
+  private grow(): void {
+    const n = this.docs.length * 2;
+    const docs = new Int32Array(n);
+    docs.set(this.docs);
+    const scores = new Float64Array(n);
+    scores.set(this.scores);
+    const masks = new Int32Array(n);
+    masks.set(this.masks);
+    this.docs = docs;
+    this.scores = scores;
+    this.masks = masks;
+  }
+}
+
+/** The per-run state a plan reads and writes: statistics, the probe accumulator, scratch arrays. */
+class Evaluation {
+  /** Probe accumulator: what the last successful probe added. */
+  score = 0;
+  mask = 0;
+  readonly avgLength: number;
+
+  constructor(readonly engine: QueryEngine) {
+    this.avgLength = engine.view.averageFieldLength(0);
+  }
+
+  /** An empty list from the engine's pool (no run keeps a list past its own end). */
+  list(capacity: number): DocList {
+    return this.engine.borrowList(capacity);
+  }
+
+  /** MiniSearch's BM25 for one posting, written operation for operation as MiniSearch computes it. */
+  bm25(idf: number, termFreq: number, doc: number): number {
+    const fieldLength = this.engine.fieldLengthOf(doc);
+    return idf * (BM25.d + (termFreq * (BM25.k + 1)) / (termFreq + BM25.k * (1 - BM25.b + (BM25.b * fieldLength) / this.avgLength)));
+  }
+}
+
+/** A compiled query node. */
+interface Plan {
+  /** Upper bound on the documents it matches (the sum of its postings' lengths, or of its children's). */
+  readonly size: number;
+  /** Look-ups one probe costs. */
+  readonly probeCost: number;
+  /** Every matching document with its score and matched-term mask. */
+  enumerate(ev: Evaluation): DocList;
+  /** Whether `doc` matches; if it does, adds its score and mask to `ev.score`/`ev.mask`. */
+  probe(ev: Evaluation, doc: number): boolean;
+  /** Whether `doc` matches; if it does, adds what it matched on to `out`. */
+  collect(doc: number, out: MatchReport): boolean;
+  /** What `doc` holds of this plan's words and phrases, whether or not the whole plan matches it. */
+  collectAny(doc: number, out: MatchReport): void;
+  /** Readies the plan for about `probes` probes (a frequent term fetches its membership bitset). */
+  prepareProbes(ev: Evaluation, probes: number): void;
+}
+
+/** One term of the index that a leaf matches, with its weight (1 exact, less for prefix and fuzzy) and IDF. */
+interface Expansion {
+  term: string;
+  postings: Map<number, number>;
+  weight: number;
+  idf: number;
+}
+
+class TermPlan implements Plan {
+  readonly size: number;
+  readonly probeCost: number;
+  /** Membership of a frequent term's documents, when probes are many: most probes then end at one bit. */
+  private bits: Uint32Array | null = null;
+
+  constructor(
+    readonly expansions: Expansion[],
+    private readonly bit: number,
+  ) {
+    let size = 0;
+    for (const e of expansions) size += e.postings.size;
+    this.size = size;
+    this.probeCost = expansions.length;
+  }
+
+  /** One exact term: its postings are its matches, one per document. */
+  get isSingleTerm(): boolean {
+    return this.expansions.length === 1;
+  }
+
+  /** For a single term: hands every posting to `collector` (a one-term query's quality is 1). */
+  collectInto(ev: Evaluation, collector: Collector): void {
+    const { postings, weight, idf } = this.expansions[0]!;
+    postings.forEach((tf, doc) => collector.collect(doc, weight * ev.bm25(idf, tf, doc)));
+  }
+
+  enumerate(ev: Evaluation): DocList {
+    const { expansions, bit } = this;
+    const list = ev.list(this.size);
+    if (expansions.length === 1) {
+      const { postings, weight, idf } = expansions[0]!;
+      // forEach, not for…of: no [key, value] pair per posting (measurably faster on long postings).
+      postings.forEach((tf, doc) => list.push(doc, weight * ev.bm25(idf, tf, doc), bit));
+      return list;
+    }
+    // Several terms (prefix or fuzzy): a document's scores from each add up, in MiniSearch's order.
+    const union = ev.engine.beginUnion();
+    for (const { postings, weight, idf } of expansions) {
+      for (const [doc, tf] of postings) {
+        const s = weight * ev.bm25(idf, tf, doc);
+        const at = union.slotOf(doc);
+        if (at < 0) {
+          union.assign(doc, list.length);
+          list.push(doc, s, bit);
+        } else {
+          list.scores[at] = list.scores[at]! + s;
+        }
+      }
+    }
+    return list;
+  }
+
+  prepareProbes(ev: Evaluation, probes: number): void {
+    if (this.expansions.length === 1 && probes >= MIN_PROBES_FOR_BITS && this.size >= MIN_POSTINGS_FOR_BITS) {
+      this.bits = ev.engine.membership(this.expansions[0]!.postings);
+    }
+  }
+
+  probe(ev: Evaluation, doc: number): boolean {
+    const bits = this.bits;
+    if (bits !== null && (bits[doc >>> 5]! & (1 << (doc & 31))) === 0) return false;
+    let found = false;
+    for (const { postings, weight, idf } of this.expansions) {
+      const tf = postings.get(doc);
+      if (tf === undefined) continue;
+      ev.score += weight * ev.bm25(idf, tf, doc);
+      found = true;
+    }
+    if (found) ev.mask |= this.bit;
+    return found;
+  }
+
+  collect(doc: number, out: MatchReport): boolean {
+    let found = false;
+    for (const e of this.expansions) {
+      if (e.postings.has(doc)) {
+        out.terms.push(e.term);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  collectAny(doc: number, out: MatchReport): void {
+    this.collect(doc, out);
+  }
+}
+
+class OrPlan implements Plan {
+  readonly size: number;
+  readonly probeCost: number;
+
+  constructor(readonly children: Plan[]) {
+    this.size = children.reduce((n, c) => n + c.size, 0);
+    this.probeCost = children.reduce((n, c) => n + c.probeCost, 0);
+  }
+
+  enumerate(ev: Evaluation): DocList {
+    // Every child is enumerated before the union starts: they may use the engine's slot arrays themselves.
+    const lists = this.children.map((c) => c.enumerate(ev));
+    const out = ev.list(lists.reduce((n, l) => n + l.length, 0));
+    const union = ev.engine.beginUnion();
+    for (const list of lists) {
+      for (let i = 0; i < list.length; i++) {
+        const doc = list.docs[i]!;
+        const at = union.slotOf(doc);
+        if (at < 0) {
+          union.assign(doc, out.length);
+          out.push(doc, list.scores[i]!, list.masks[i]!);
+        } else {
+          out.scores[at] = out.scores[at]! + list.scores[i]!;
+          out.masks[at] = out.masks[at]! | list.masks[i]!;
+        }
+      }
+    }
+    return out;
+  }
+
+  prepareProbes(ev: Evaluation, probes: number): void {
+    for (const child of this.children) child.prepareProbes(ev, probes);
+  }
+
+  probe(ev: Evaluation, doc: number): boolean {
+    let any = false;
+    for (const child of this.children) if (child.probe(ev, doc)) any = true;
+    return any;
+  }
+
+  collect(doc: number, out: MatchReport): boolean {
+    let any = false;
+    for (const child of this.children) if (child.collect(doc, out)) any = true;
+    return any;
+  }
+
+  collectAny(doc: number, out: MatchReport): void {
+    for (const child of this.children) child.collectAny(doc, out);
+  }
+}
+
+class AndPlan implements Plan {
+  readonly size: number;
+  readonly probeCost: number;
+  /** Most selective first: it bounds the candidates, and probes fail early on it. */
+  private readonly children: Plan[];
+
+  /**
+   * @param children  what must match (at least one)
+   * @param exclusions  what must not match (`-woord`): it removes candidates and adds nothing to the score
+   */
+  constructor(
+    children: Plan[],
+    private readonly exclusions: Plan[] = [],
+  ) {
+    this.children = [...children].sort((a, b) => a.size - b.size);
+    this.size = this.children[0]!.size;
+    this.probeCost = this.children.reduce((n, c) => n + c.probeCost, 0) + exclusions.reduce((n, c) => n + c.probeCost, 0);
+  }
+
+  enumerate(ev: Evaluation): DocList {
+    const [first, ...rest] = this.children;
+    const list = first!.enumerate(ev);
+    for (const child of rest) {
+      if (list.length === 0) break;
+      // Look each candidate up in the child's postings, unless walking the child is cheaper (a prefix or
+      // fuzzy leaf with many terms, or a child about as frequent as the candidates).
+      if (child.size <= list.length * child.probeCost) this.intersectByWalking(ev, list, child, true);
+      else this.intersectByProbing(ev, list, child, true);
+    }
+    for (const exclusion of this.exclusions) {
+      if (list.length === 0) break;
+      if (exclusion.size <= list.length * exclusion.probeCost) this.intersectByWalking(ev, list, exclusion, false);
+      else this.intersectByProbing(ev, list, exclusion, false);
+    }
+    return list;
+  }
+
+  prepareProbes(ev: Evaluation, probes: number): void {
+    for (const child of this.children) child.prepareProbes(ev, probes);
+    for (const exclusion of this.exclusions) exclusion.prepareProbes(ev, probes);
+  }
+
+  /** Keeps the candidates `child` matches (`keep`) or does not match (`!keep`); a kept match adds its score. */
+  private intersectByProbing(ev: Evaluation, list: DocList, child: Plan, keep: boolean): void {
+    child.prepareProbes(ev, list.length);
+    list.filter((i) => {
+      ev.score = 0;
+      ev.mask = 0;
+      const found = child.probe(ev, list.docs[i]!);
+      if (found && keep) {
+        list.scores[i] = list.scores[i]! + ev.score;
+        list.masks[i] = list.masks[i]! | ev.mask;
+      }
+      return found === keep;
+    });
+  }
+
+  private intersectByWalking(ev: Evaluation, list: DocList, child: Plan, keep: boolean): void {
+    const other = child.enumerate(ev);
+    const candidates = ev.engine.beginUnion();
+    for (let i = 0; i < list.length; i++) candidates.assign(list.docs[i]!, i);
+    const matched = new Uint8Array(list.length);
+    for (let j = 0; j < other.length; j++) {
+      const at = candidates.slotOf(other.docs[j]!);
+      if (at < 0) continue;
+      if (keep) {
+        list.scores[at] = list.scores[at]! + other.scores[j]!;
+        list.masks[at] = list.masks[at]! | other.masks[j]!;
+      }
+      matched[at] = 1;
+    }
+    list.filter((i) => (matched[i] === 1) === keep);
+  }
+
+  probe(ev: Evaluation, doc: number): boolean {
+    const score = ev.score;
+    const mask = ev.mask;
+    for (const child of this.children) {
+      if (!child.probe(ev, doc)) {
+        ev.score = score;
+        ev.mask = mask;
+        return false;
+      }
+    }
+    if (this.exclusions.length > 0) {
+      const kept = { score: ev.score, mask: ev.mask };
+      for (const exclusion of this.exclusions) {
+        if (exclusion.probe(ev, doc)) {
+          ev.score = score;
+          ev.mask = mask;
+          return false;
+        }
+      }
+      ev.score = kept.score;
+      ev.mask = kept.mask;
+    }
+    return true;
+  }
+
+  collect(doc: number, out: MatchReport): boolean {
+    const found: MatchReport = { terms: [], phrases: [] };
+    for (const child of this.children) if (!child.collect(doc, found)) return false;
+    const ignore: MatchReport = { terms: [], phrases: [] };
+    for (const exclusion of this.exclusions) if (exclusion.collect(doc, ignore)) return false;
+    out.terms.push(...found.terms);
+    out.phrases.push(...found.phrases);
+    return true;
+  }
+
+  collectAny(doc: number, out: MatchReport): void {
+    // Excluded words are never what a paragraph is shown for.
+    for (const child of this.children) child.collectAny(doc, out);
+  }
+}
+
+/** Matches one slot of a phrase: the symbols of the positions it accepts. */
+class SlotMatcher {
+  private constructor(
+    private readonly single: number,
+    private readonly many: Set<number> | null,
+  ) {}
+
+  static of(symbols: Iterable<number>): SlotMatcher {
+    const all = [...new Set(symbols)];
+    if (all.length === 0) return new SlotMatcher(-1, null);
+    return all.length === 1 ? new SlotMatcher(all[0]!, null) : new SlotMatcher(-1, new Set(all));
+  }
+
+  get never(): boolean {
+    return this.single < 0 && this.many === null;
+  }
+
+  has(symbol: number): boolean {
+    return this.many === null ? symbol === this.single : this.many.has(symbol);
+  }
+}
+
+/**
+ * Words adjacent and in order, in two phases: the AND of the phrase's words finds candidates (and scores
+ * them), then each candidate's positions are checked. Stopword slots only take part in the check.
+ */
+class PhrasePlan implements Plan {
+  readonly size: number;
+  readonly probeCost: number;
+
+  constructor(
+    private readonly words: AndPlan,
+    private readonly slots: SlotMatcher[],
+    private readonly positions: PositionStore,
+  ) {
+    this.size = slots.some((s) => s.never) ? 0 : words.size;
+    // A check decodes a paragraph's positions: about as dear as a few look-ups.
+    this.probeCost = words.probeCost + 4;
+  }
+
+  enumerate(ev: Evaluation): DocList {
+    if (this.size === 0) return ev.list(0);
+    const list = this.words.enumerate(ev);
+    list.filter((i) => this.windows(list.docs[i]!, null));
+    return list;
+  }
+
+  prepareProbes(ev: Evaluation, probes: number): void {
+    this.words.prepareProbes(ev, probes);
+  }
+
+  probe(ev: Evaluation, doc: number): boolean {
+    if (this.size === 0) return false;
+    const score = ev.score;
+    const mask = ev.mask;
+    if (!this.words.probe(ev, doc)) return false;
+    if (this.windows(doc, null)) return true;
+    ev.score = score;
+    ev.mask = mask;
+    return false;
+  }
+
+  collect(doc: number, out: MatchReport): boolean {
+    // Phrase words are marked where the phrase matched, never on their own: only the windows are reported.
+    return this.size > 0 && this.windows(doc, out);
+  }
+
+  collectAny(doc: number, out: MatchReport): void {
+    if (this.size > 0) this.windows(doc, out);
+  }
+
+  /** Whether the phrase occurs in `doc`; with `out`, every place it does (else stops at the first). */
+  private windows(doc: number, out: MatchReport | null): boolean {
+    const { symbols, length } = this.positions.read(doc);
+    const slots = this.slots;
+    const n = slots.length;
+    let found = false;
+    for (let i = 0; i + n <= length; i++) {
+      let j = 0;
+      while (j < n && slots[j]!.has(symbols[i + j]!)) j++;
+      if (j < n) continue;
+      if (out === null) return true;
+      out.phrases.push({ from: i, to: i + n });
+      found = true;
+    }
+    return found;
+  }
+}
+
+/** Matches nothing (an unknown term, a phrase whose stopword never occurs). */
+const NOTHING: Plan = {
+  size: 0,
+  probeCost: 0,
+  enumerate: (ev) => ev.list(0),
+  probe: () => false,
+  collect: () => false,
+  collectAny: () => undefined,
+  prepareProbes: () => undefined,
+};
+
+/**
+ * A set of documents with a slot each, in arrays indexed by short id, cleared in O(1) by a new stamp.
+ * One is live at a time per stamp; plans finish enumerating their children before starting one.
+ */
+class SlotSet {
+  constructor(
+    private readonly stamps: Uint32Array,
+    private readonly slots: Int32Array,
+    private readonly stamp: number,
+  ) {}
+
+  slotOf(doc: number): number {
+    return this.stamps[doc] === this.stamp ? this.slots[doc]! : -1;
+  }
+
+  assign(doc: number, slot: number): void {
+    this.stamps[doc] = this.stamp;
+    this.slots[doc] = slot;
+  }
+}
+
+/** A query bound to one index generation: run it into collectors, and ask what a match matched on. */
+export class CompiledQuery {
+  constructor(
+    private readonly engine: QueryEngine,
+    private readonly plan: Plan,
+  ) {}
+
+  /** Hands every match, with its final score, to `collector`. */
+  run(collector: Collector): void {
+    const engine = this.engine;
+    engine.ensureCapacity();
+    const ev = new Evaluation(engine);
+    engine.resetPool();
+    const plan = this.plan;
+    if (plan instanceof TermPlan && plan.isSingleTerm) {
+      // One term (the commonest query): straight from its postings into the collector, no list in between.
+      plan.collectInto(ev, collector);
+    } else {
+      const list = plan.enumerate(ev);
+      for (let i = 0; i < list.length; i++) collector.collect(list.docs[i]!, list.scores[i]! * popcount(list.masks[i]!));
+    }
+    engine.resetPool();
+  }
+
+  /** What a matching document matched on (index terms outside phrases, deduplicated; phrase windows); null if it does not match. */
+  report(doc: number): MatchReport | null {
+    const out: MatchReport = { terms: [], phrases: [] };
+    if (!this.plan.collect(doc, out)) return null;
+    out.terms = [...new Set(out.terms)];
+    return out;
+  }
+
+  /** What `doc` holds of the query's words and phrases, whether or not it matches the whole query (article pages). */
+  reportAny(doc: number): MatchReport {
+    const out: MatchReport = { terms: [], phrases: [] };
+    this.plan.collectAny(doc, out);
+    out.terms = [...new Set(out.terms)];
+    return out;
+  }
+}
+
+/** The query engine of one index generation (short ids, field lengths and positions are per generation). */
+export class QueryEngine {
+  /** @internal */
+  readonly view: ScoringView;
+  /** Field length + 1 by short id; 0 = not read yet. A short id is never reused, so entries never go stale. */
+  private lengths = new Int32Array(0);
+  private stamps = new Uint32Array(0);
+  private slots = new Int32Array(0);
+  private stamp = 0;
+  /**
+   * Lists reused from query to query: a query over frequent terms needs lists of hundreds of thousands of
+   * entries, and allocating them anew each time made garbage collection a visible share of the p99.
+   */
+  private readonly pool: DocList[] = [];
+  private borrowed = 0;
+  private readonly bitsets = new Map<Map<number, number>, Uint32Array>();
+  private bitsetState = '';
+
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document type: only the index is read
+    mini: MiniSearch<any>,
+    private readonly positions: PositionStore,
+  ) {
+    this.view = scoringView(mini);
+  }
+
+  /**
+   * Compiles a query for this index.
+   * @throws QueryError `too_many_expansions` for a prefix matching more than MAX_EXPANSIONS terms,
+   *   `too_many_terms` for more distinct terms than scoring can count
+   */
+  compile(query: Query): CompiledQuery {
+    const bits = new Map<string, number>();
+    const engine = this;
+    const leaf = (node: LeafQuery): Plan => {
+      let bit = bits.get(node.term);
+      if (bit === undefined) {
+        if (bits.size >= MAX_SOURCE_TERMS) {
+          throw new QueryError('too_many_terms', `a query may hold at most ${MAX_SOURCE_TERMS} distinct terms`, node.source?.start ?? 0);
+        }
+        bit = 1 << bits.size;
+        bits.set(node.term, bit);
+      }
+      // MiniSearch drops empty terms, so an empty leaf matches nothing (not every term as a prefix).
+      return node.term === '' ? NOTHING : new TermPlan(engine.expand(node), bit);
+    };
+    const plan = foldQuery<Plan>(query, {
+      term: leaf,
+      prefix: leaf,
+      fuzzy: leaf,
+      or: (_node, children) => (children.length === 1 ? children[0]! : new OrPlan(children)),
+      not: (_node, child) => child, // its AND parent takes it as an exclusion
+      and(node, children) {
+        const positive = children.filter((_c, i) => node.children[i]!.kind !== 'not');
+        const negative = children.filter((_c, i) => node.children[i]!.kind === 'not');
+        if (positive.length === 0) throw new QueryError('only_exclusions', 'a part with only excluded words', node.source?.start ?? 0);
+        return positive.length === 1 && negative.length === 0 ? positive[0]! : new AndPlan(positive, negative);
+      },
+      phrase: (node, slots) => engine.phrase(node, slots),
+    });
+    return new CompiledQuery(this, plan);
+  }
+
+  /** Number of documents holding `term`. */
+  documentFrequency(term: string): number {
+    return this.view.terms.get(term)?.get(0)?.size ?? 0;
+  }
+
+  /** The index terms a leaf matches (itself, and its prefix or typo expansions) that occur in the index. */
+  expandTerms(leaf: LeafQuery): string[] {
+    return this.expand(leaf).map((e) => e.term);
+  }
+
+  private phrase(node: PhraseQuery, compiled: Array<Plan | null>): Plan {
+    const words = compiled.filter((p): p is Plan => p !== null);
+    // The analysis never makes a phrase without a word; without one there would be no candidates to check.
+    if (words.length === 0) return NOTHING;
+    const slots = node.slots.map((slot, i) => {
+      if (slot.kind === 'stopword') {
+        const symbol = slot.word === null ? undefined : this.positions.stopwordSymbol(slot.word);
+        return SlotMatcher.of(symbol === undefined ? [] : [symbol]);
+      }
+      return SlotMatcher.of(termsOf(compiled[i]!).flatMap((term) => this.positions.symbolsWithTerm(term)));
+    });
+    return new PhrasePlan(new AndPlan(words), slots, this.positions);
+  }
+
+  /** @internal */
+  fieldLengthOf(doc: number): number {
+    const cached = this.lengths[doc]!;
+    if (cached !== 0) return cached - 1;
+    const length = this.view.fieldLength.get(doc)![0]!;
+    this.lengths[doc] = length + 1;
+    return length;
+  }
+
+  /**
+   * @internal The membership bitset of `postings`, built on first use and kept while the index is
+   * unchanged: any add bumps MiniSearch's next id and any removal lowers its document count, so that pair
+   * identifies the index state the bitsets were built in.
+   */
+  membership(postings: Map<number, number>): Uint32Array {
+    const state = `${this.view.nextId()}:${this.view.documentCount()}`;
+    if (state !== this.bitsetState) {
+      this.bitsets.clear();
+      this.bitsetState = state;
+    }
+    let bits = this.bitsets.get(postings);
+    if (bits !== undefined) {
+      this.bitsets.delete(postings); // most recently used last
+      this.bitsets.set(postings, bits);
+      return bits;
+    }
+    bits = new Uint32Array((this.view.nextId() + 31) >>> 5);
+    postings.forEach((_tf, doc) => {
+      bits![doc >>> 5] = bits![doc >>> 5]! | (1 << (doc & 31));
+    });
+    if (this.bitsets.size >= MAX_BITSETS) this.bitsets.delete(this.bitsets.keys().next().value!);
+    this.bitsets.set(postings, bits);
+    return bits;
+  }
+
+  /** @internal */
+  borrowList(capacity: number): DocList {
+    const i = this.borrowed++;
+    if (i === this.pool.length) this.pool.push(new DocList(capacity));
+    return this.pool[i]!.reset(capacity);
+  }
+
+  /** @internal */
+  resetPool(): void {
+    this.borrowed = 0;
+  }
+
+  /** @internal A fresh, empty slot set. */
+  beginUnion(): SlotSet {
+    this.stamp++;
+    if (this.stamp === 0xffffffff) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+    return new SlotSet(this.stamps, this.slots, this.stamp);
+  }
+
+  /** @internal Sizes the per-document arrays for the index as it is now. */
+  ensureCapacity(): void {
+    const nextId = this.view.nextId();
+    if (this.stamps.length >= nextId) return;
+    const n = Math.max(nextId, Math.ceil(this.stamps.length * 1.5), 1024);
+    const lengths = new Int32Array(n);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const stamps = new Uint32Array(n);
+    stamps.set(this.stamps);
+    this.stamps = stamps;
+    this.slots = new Int32Array(n);
+  }
+
+  /** The index terms a leaf matches with their weights: MiniSearch's `executeQuerySpec`, step for step. */
+  private expand(leaf: LeafQuery): Expansion[] {
+    const { terms } = this.view;
+    const n = this.view.documentCount();
+    const out: Expansion[] = [];
+    const add = (term: string, postings: TermPostings | undefined, weight: number) => {
+      const freqs = postings?.get(0);
+      if (freqs === undefined || freqs.size === 0) return;
+      const df = freqs.size;
+      out.push({ term, postings: freqs, weight, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) });
+    };
+    add(leaf.term, terms.get(leaf.term), 1);
+    if (leaf.kind === 'prefix') {
+      for (const [term, postings] of terms.atPrefix(leaf.term)) {
+        const distance = term.length - leaf.term.length;
+        if (!distance) continue;
+        if (out.length >= MAX_EXPANSIONS) {
+          throw new QueryError(
+            'too_many_expansions',
+            `"${leaf.source?.text ?? leaf.term}*" matches more than ${MAX_EXPANSIONS} words: make it longer`,
+            leaf.source?.start ?? 0,
+            leaf.source?.text ?? leaf.term,
+          );
+        }
+        add(term, postings, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance));
+      }
+    } else if (leaf.kind === 'fuzzy' && leaf.distance > 0) {
+      let matches = [...terms.fuzzyGet(leaf.term, leaf.distance)].filter(([, [, distance]]) => distance > 0);
+      if (matches.length > MAX_EXPANSIONS) {
+        // The closest ones, deterministically: by distance, then alphabetically.
+        matches = matches.sort((a, b) => a[1][1] - b[1][1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_EXPANSIONS);
+      }
+      for (const [term, [postings, distance]] of matches) add(term, postings, (FUZZY_WEIGHT * term.length) / (term.length + distance));
+    }
+    return out;
+  }
+}
+
+/** The expansion terms of a compiled phrase slot (a term plan, or an OR of term plans). */
+function termsOf(plan: Plan): string[] {
+  if (plan instanceof TermPlan) return plan.expansions.map((e) => e.term);
+  if (plan instanceof OrPlan) return plan.children.flatMap(termsOf);
+  return [];
+}
+
+function popcount(mask: number): number {
+  let n = mask - ((mask >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24 || 1;
+}
+
+/** The engine of an index's current generation (one per MiniSearch instance: `adopt` swaps it). */
+const engines = new WeakMap<object, QueryEngine>();
+export function engineFor(index: SearchIndex): QueryEngine {
+  const mini = index.miniSearch;
+  let engine = engines.get(mini);
+  if (engine === undefined) {
+    engine = new QueryEngine(mini, index.positions);
+    engines.set(mini, engine);
+  }
+  return engine;
+}
