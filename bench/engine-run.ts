@@ -42,6 +42,10 @@ export interface EngineRunResult {
   query: QueryStats;
   typo?: QueryStats;
   prefix?: QueryStats;
+  /** Ours only: the plain queries of two or three words (AND), phrases and exclusions. */
+  and?: QueryStats;
+  phrase?: QueryStats;
+  exclusion?: QueryStats;
 }
 
 declare const gc: (() => void) | undefined;
@@ -153,6 +157,9 @@ async function main(): Promise<void> {
   if (name === 'ours') {
     result.typo = timeQueries(engine, texts(set.typo));
     result.prefix = timeQueries(engine, texts(set.prefix));
+    result.and = timeQueries(engine, texts(set.plain).filter((q) => q.includes(' ')));
+    if (set.phrase) result.phrase = timeQueries(engine, texts(set.phrase));
+    if (set.exclusion) result.exclusion = timeQueries(engine, texts(set.exclusion));
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

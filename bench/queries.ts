@@ -10,8 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { isFunctionWord, readArticles } from './corpus.js';
 import { Rng } from './random.js';
 
-/** Bump when the queries for a given corpus and seed change: cached query files of another version are redone. */
-export const QUERY_VERSION = 1;
+/**
+ * Bump when the queries for a given corpus and seed change: cached query files of another version are redone.
+ * Version 2 added phrase and exclusion queries; the plain, typo and prefix ones are drawn first, as before,
+ * so they are the same queries as version 1's.
+ */
+export const QUERY_VERSION = 2;
 export const DEFAULT_QUERY_COUNT = 2_000;
 export const WARMUP_QUERY_COUNT = 200;
 /** One in five plain queries gets a typo variant, and one in five a prefix variant. */
@@ -24,7 +28,7 @@ const TYPO_MIN_LETTERS = 5;
 const PREFIX_LETTERS = [4, 6] as const;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
-export type QueryKind = 'plain' | 'typo' | 'prefix' | 'warmup';
+export type QueryKind = 'plain' | 'typo' | 'prefix' | 'phrase' | 'exclusion' | 'warmup';
 
 export interface BenchQuery {
   q: string;
@@ -41,6 +45,10 @@ export interface QuerySet {
   plain: BenchQuery[];
   typo: BenchQuery[];
   prefix: BenchQuery[];
+  /** 2–3 words standing together in a paragraph, function words included, in quotes (`"de eerste minister"`). */
+  phrase: BenchQuery[];
+  /** A plain query of 1–2 words minus a frequent content word (`minister -regering`). */
+  exclusion: BenchQuery[];
 }
 
 /** A query word: letters only (no digits, hyphens or apostrophes, which tokenizers split differently). */
@@ -137,6 +145,32 @@ export function generateQueries(source: string | readonly (string | { text: stri
     return { q: parts.join(' '), kind: 'prefix' };
   });
 
+  // Phrases: a window of 2–3 consecutive words of a random paragraph, half of them starting at a function
+  // word (they keep their place in a phrase), so every phrase has at least that paragraph as a hit.
+  const phrases = new Set<string>();
+  const phrase: BenchQuery[] = [];
+  for (let attempt = 0; phrase.length < variants && attempt < variants * 1000; attempt++) {
+    const tokens = paragraphs[rng.int(paragraphs.length)]!.split(' ').map((t) => t.replace(EDGE_PUNCTUATION, ''));
+    const length = rng.chance(0.5) ? 2 : 3;
+    if (tokens.length < length) continue;
+    const at = rng.int(tokens.length - length + 1);
+    const window = tokens.slice(at, at + length);
+    if (!window.every((w) => QUERY_WORD.test(w)) || window.every(isFunctionWord)) continue;
+    if (rng.chance(0.5) !== isFunctionWord(window[0]!)) continue;
+    const q = `"${window.join(' ').toLowerCase()}"`;
+    if (phrases.has(q)) continue;
+    phrases.add(q);
+    phrase.push({ q, kind: 'phrase' });
+  }
+  // Exclusions: a plain query of one or two words without the paragraphs holding a frequent word.
+  const frequent = [...df].filter(([w]) => QUERY_WORD.test(w)).sort((a, b) => b[1] - a[1]).slice(0, 50).map(([w]) => w);
+  const exclusionBase = spread(plain.filter((p) => p.q.split(' ').length <= 2), variants, 0.25);
+  const exclusion = exclusionBase.map(({ q }): BenchQuery => {
+    const own = new Set(q.toLowerCase().split(' '));
+    const word = rng.pick(frequent.filter((w) => !own.has(w)));
+    return { q: `${q} -${word}`, kind: 'exclusion' };
+  });
+
   return {
     version: QUERY_VERSION,
     seed,
@@ -145,6 +179,8 @@ export function generateQueries(source: string | readonly (string | { text: stri
     plain,
     typo,
     prefix,
+    phrase,
+    exclusion,
   };
 }
 
@@ -210,7 +246,10 @@ export function ensureQueries(corpusDir: string, file: string, seed: number, log
   const started = performance.now();
   const set = generateQueries(corpusDir, DEFAULT_QUERY_COUNT, seed);
   writeFileSync(file, `${JSON.stringify(set)}\n`);
-  log(`generated ${set.plain.length} queries (+${set.typo.length} typo, ${set.prefix.length} prefix) from ${set.source.paragraphs} paragraphs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `generated ${set.plain.length} queries (+${set.typo.length} typo, ${set.prefix.length} prefix, ${set.phrase.length} phrase, ` +
+      `${set.exclusion.length} exclusion) from ${set.source.paragraphs} paragraphs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return set;
 }
 
@@ -225,5 +264,5 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const set = generateQueries(resolve(corpus), DEFAULT_QUERY_COUNT, Number(get('seed') ?? 1));
   const out = get('out');
   if (out !== undefined) writeFileSync(out, `${JSON.stringify(set)}\n`);
-  else for (const list of [set.plain, set.typo, set.prefix]) for (const { q, kind } of list) console.log(`${kind}\t${q}`);
+  else for (const list of [set.plain, set.typo, set.prefix, set.phrase, set.exclusion]) for (const { q, kind } of list) console.log(`${kind}\t${q}`);
 }

@@ -113,13 +113,23 @@ describe('service', () => {
       expect(service.status().lastChangeAt).not.toBeNull();
     });
 
-    it('persists live changes to the snapshot, debounced', async () => {
-      const { service } = await start(true);
-      await service.store.put('via-api', { title: 'Via de API', text: 'Een alinea over Istanbul en Oekraïne.' });
+    it('persists live changes to the snapshot: written once after a burst, and loaded at the next start', async () => {
+      const written: string[] = [];
+      const logger = { ...silentLogger, info: (_obj: object, msg?: string) => void (msg?.startsWith('wrote snapshot') && written.push(msg)) };
+      const service = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch: true, snapshotDelayMs: 200, stableMs: 50 }, logger);
+      running.push(service);
+      await service.start();
+      await eventually(() => expect(written).toHaveLength(1)); // the first snapshot, after start-up
+      // A burst of changes closer together than the quiet time: one snapshot after it, not one each.
+      for (let i = 0; i < 5; i++) await service.store.put(`via-api-${i}`, { title: 'Via de API', text: `Alinea ${i} over Istanbul en Oekraïne.` });
+      await eventually(() => expect(written).toHaveLength(2));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(written).toHaveLength(2);
+      expect(written[1]).toContain('9 articles');
       await service.stop();
       const again = await start(false);
       expect(again.report).toMatchObject({ snapshot: 'loaded', scan: { upserts: 0 } });
-      expect(ids(again.service, 'Istanbul')).toContain('via-api#1');
+      expect(ids(again.service, 'Istanbul')).toEqual(expect.arrayContaining(['via-api-0#1', 'via-api-4#1']));
     });
   });
 

@@ -21,7 +21,7 @@ export class OursEngine implements Engine {
   }
 
   search(query: string): number {
-    const response = this.searcher.search(query, { limit: 10, offset: 0 });
+    const response = this.searcher.search(query, { limit: 10, offset: 0, group: 'paragraph' });
     for (const hit of response.hits) sink.value += hit.highlight.length;
     if (response.fallback) this.fallbacks++;
     return response.total;

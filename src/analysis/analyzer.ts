@@ -86,9 +86,18 @@ export type TermsVisitor = (start: number, end: number, terms: readonly string[]
 
 /**
  * Receives one position: a word, or a part of a hyphenated compound, with its key and index terms (frozen),
- * the word as written and its folded form (normalized, no diacritics).
+ * the word as written, its folded form (normalized, no diacritics), and the analyzer's small id for the
+ * written word (0 … WORD_MEMO_SIZE − 1, the same for every occurrence; −1 when it is not remembered).
  */
-export type PositionVisitor = (start: number, end: number, key: string, terms: readonly string[], surface: string, folded: string) => void;
+export type PositionVisitor = (
+  start: number,
+  end: number,
+  key: string,
+  terms: readonly string[],
+  surface: string,
+  folded: string,
+  word: number,
+) => void;
 
 export interface AnalyzerOptions {
   /** Snowball algorithm: `dutch` (Kraaij-Pohlmann, default) or `dutch_porter`. */
@@ -144,29 +153,33 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const folded = foldDiacritics(normalized);
     if (folded.length === 0) return { stem: normalized, stopword: false, terms: [], key: '', folded };
     if (DUTCH_STOPWORDS.has(folded)) return { stem: stemUnlessNumber(normalized), stopword: true, terms: [], key: positionKey([], folded), folded };
-    if (hasDigit(normalized)) return withKey({ stem: normalized, stopword: false, terms: [folded], folded });
+    if (hasDigit(normalized)) return indexed(normalized, [folded], folded);
     const stemmed = stem(normalized);
-    if (folded === normalized) return withKey({ stem: stemmed, stopword: false, terms: [stemmed], folded });
+    if (folded === normalized) return indexed(stemmed, [stemmed], folded);
     const primary = foldDiacritics(stemmed);
     const alternative = stem(folded);
-    const terms = primary === alternative ? [primary] : [primary, alternative];
-    return withKey({ stem: stemmed, stopword: false, terms, folded });
+    return indexed(stemmed, primary === alternative ? [primary] : [primary, alternative], folded);
   }
 
-  function withKey(analysis: Omit<WordAnalysis, 'key'>): WordAnalysis {
-    return { ...analysis, key: positionKey(analysis.terms, null) };
+  function indexed(stemmed: string, terms: string[], folded: string): WordAnalysis {
+    return { stem: stemmed, stopword: false, terms, key: positionKey(terms, null), folded };
   }
 
-  /** A written word's normalized form and analysis; remembered (see WORD_MEMO_SIZE). Results are frozen: shared. */
-  const memo = new Map<string, { normalized: string; analysis: WordAnalysis }>();
-  function analyzeWritten(surface: string): { normalized: string; analysis: WordAnalysis } {
+  /**
+   * A written word's normalized form and analysis; remembered (see WORD_MEMO_SIZE). Results are frozen:
+   * shared. A remembered word has a small id (`word`, 0 … WORD_MEMO_SIZE − 1; −1 for one not remembered),
+   * which lets the index keep per-word facts in typed arrays instead of looking strings up.
+   */
+  const memo = new Map<string, { normalized: string; analysis: WordAnalysis; word: number }>();
+  function analyzeWritten(surface: string): { normalized: string; analysis: WordAnalysis; word: number } {
     const known = memo.get(surface);
     if (known !== undefined) return known;
     const normalized = normalizeWord(surface);
     const analysis = analyzeWord(normalized);
     Object.freeze(analysis.terms);
-    const entry = Object.freeze({ normalized, analysis: Object.freeze(analysis) });
-    if (memo.size < WORD_MEMO_SIZE) memo.set(surface, entry);
+    const remembered = memo.size < WORD_MEMO_SIZE;
+    const entry = Object.freeze({ normalized, analysis: Object.freeze(analysis), word: remembered ? memo.size : -1 });
+    if (remembered) memo.set(surface, entry);
     return entry;
   }
 
@@ -221,8 +234,8 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       // A plain word is one part spanning the word; a compound's parts are its positions.
       for (let b = 0; b < bounds.length; b += 2) {
         const surface = text.slice(bounds[b], bounds[b + 1]);
-        const { analysis } = analyzeWritten(surface);
-        visit(bounds[b]!, bounds[b + 1]!, analysis.key, analysis.terms, surface, analysis.folded);
+        const { analysis, word } = analyzeWritten(surface);
+        visit(bounds[b]!, bounds[b + 1]!, analysis.key, analysis.terms, surface, analysis.folded, word);
       }
     });
   }

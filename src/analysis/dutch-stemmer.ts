@@ -389,6 +389,7 @@ function Step_3(): boolean {
 
 /** Step_3's action for 'ing', 'isme', 'erij': ('ild' <- 'er') or (R1 delete lengthen_V). */
 function Step_3_ing(c: number, L: number): boolean {
+  // Snowball's exception: after `ild`, the suffix becomes `er` — `schilderij` → `schilder`, with `schilder(en)`.
   if (endsAt('ild', c)) {
     replace(c, L, 'er');
     return true;
@@ -572,10 +573,11 @@ function Lose_prefix(): boolean {
   if (!(s.charCodeAt(0) === CH_G && s.charCodeAt(1) === CH_E)) return false;
   if (hop(2, 3) < 0) return false;
   if (!vowelThenMore(2)) return false;
-  // among: 'eft' (false)  'val' (false)  'vali' (true)  'vaa' 'vare' (false)  '' (true)
+  // among: 'eft' (false)  'val' (false)  'vali' (true)  'vaa' 'vare' (false)  '' (true) — Snowball's exceptions:
   let c = 2;
-  if (s.startsWith('eft', 2)) return false;
-  if (s.startsWith('vali', 2)) c = 6;
+  if (s.startsWith('eft', 2)) return false; // `geeft` keeps its ge- (not the stem of `eft`)
+  if (s.startsWith('vali', 2)) c = 6; // `gevalideerd` loses ge-: with `valideren`, not `geval`
+  // `geval`/`gevallen` (an accident) and `gevaar`/`gevaren` (danger, sailed) keep ge-: they are not `val`, `vaar`
   else if (s.startsWith('val', 2) || s.startsWith('vaa', 2) || s.startsWith('vare', 2)) return false;
   geRemoved = true;
   replace(0, 2, '');

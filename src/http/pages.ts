@@ -42,6 +42,7 @@ export function pagesRouter({ index, searcher, status }: AppDeps & { status: Non
         from: state.from,
         to: state.to,
         facets: true,
+        suggest: true,
       });
     } catch (error) {
       if (error instanceof QueryError) return renderError(res, { ...base, queryError: { position: error.position } }, dutchQueryError(error));

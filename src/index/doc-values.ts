@@ -42,6 +42,7 @@ export class DocValues {
 
   /** Frees an article's ordinal (its paragraphs' short ids are never used again). */
   removeArticle(ordinal: number): void {
+    if (this.ids[ordinal] === undefined) return; // freed already: it must not be handed out twice
     this.ids[ordinal] = undefined;
     this.free.push(ordinal);
   }

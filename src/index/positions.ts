@@ -5,7 +5,7 @@
  * paragraph's symbols are stored as varints, one after the other, in shared chunks: no object per paragraph.
  * DESIGN.md ("Positions") has the layout and its measured cost.
  */
-import { KEY_TERM_SEPARATOR, termsOfKey, positionKey } from '../analysis/analyzer.js';
+import { KEY_TERM_SEPARATOR, WORD_MEMO_SIZE, termsOfKey, positionKey } from '../analysis/analyzer.js';
 
 /** Bytes of one chunk of the arena; a paragraph whose symbols need more gets a chunk of its own. */
 const CHUNK_BYTES = 64 * 1024;
@@ -13,6 +13,8 @@ const CHUNK_BYTES = 64 * 1024;
 const OFFSET_BITS = 16;
 /** A chunk is compacted when removals left less than this share of its bytes live. */
 const MIN_LIVE_SHARE = 0.5;
+const EMPTY = new Uint8Array(0);
+
 /** Symbol 0: a position no phrase can match (a word with no index term that is not a stopword). */
 export const NO_SYMBOL = 0;
 
@@ -28,6 +30,11 @@ export class PositionStore {
   private readonly ids = new Map<string, number>([['', NO_SYMBOL]]);
   /** Term → the symbols of keys with more than one term that hold it (a word whose two stems differ: rare). */
   private readonly shared = new Map<string, number[]>();
+  /**
+   * Symbol + 1 by the analyzer's word id (0: not seen yet). Indexing asks for a symbol at every position;
+   * an array read instead of a Map look-up of the key string was a tenth of a build (DESIGN.md, "Positions").
+   */
+  private readonly byWord = new Int32Array(WORD_MEMO_SIZE);
 
   private chunks: Uint8Array[] = [];
   /** Bytes written to each chunk, bytes still live in it, and the first short id stored in it. */
@@ -45,8 +52,18 @@ export class PositionStore {
     return this.keys.length;
   }
 
-  /** The symbol of a position key, assigned on first sight. */
-  symbolOf(key: string): number {
+  /**
+   * The symbol of a position key, assigned on first sight.
+   * @param word  the analyzer's id of the written word at the position (−1 when it has none)
+   */
+  symbolOf(key: string, word = -1): number {
+    if (word >= 0) {
+      const known = this.byWord[word]!;
+      if (known !== 0) return known - 1;
+      const symbol = this.symbolOf(key);
+      this.byWord[word] = symbol + 1;
+      return symbol;
+    }
     let id = this.ids.get(key);
     if (id !== undefined) return id;
     id = this.keys.length;
@@ -89,6 +106,7 @@ export class PositionStore {
     let bytes = 0;
     for (let i = 0; i < count; i++) bytes += varintLength(symbols[i]!);
     const at = this.reserve(shortId, bytes);
+    if (bytes === 0) return;
     const chunk = this.chunks[at >>> OFFSET_BITS]!;
     let p = at & ((1 << OFFSET_BITS) - 1);
     for (let i = 0; i < count; i++) p = writeVarint(chunk, p, symbols[i]!);
@@ -97,13 +115,34 @@ export class PositionStore {
   /** Stores already encoded symbols (from a snapshot), with the same order rule as `add`. */
   addEncoded(shortId: number, encoded: Uint8Array): void {
     const at = this.reserve(shortId, encoded.length);
-    this.chunks[at >>> OFFSET_BITS]!.set(encoded, at & ((1 << OFFSET_BITS) - 1));
+    if (encoded.length > 0) this.chunks[at >>> OFFSET_BITS]!.set(encoded, at & ((1 << OFFSET_BITS) - 1));
   }
+
+  /**
+   * Where a paragraph's encoded symbols are, without allocating: the chunk holding them, with their range in
+   * `spanStart` … `spanEnd` (valid until the next call); null when the paragraph is not stored. The phrase
+   * check decodes straight from here.
+   */
+  span(shortId: number): Uint8Array | null {
+    const n = shortId < this.length.length ? this.length[shortId]! : -1;
+    if (n < 0) return null;
+    if (n === 0) {
+      this.spanStart = this.spanEnd = 0;
+      return EMPTY;
+    }
+    const at = this.location[shortId]!;
+    this.spanStart = at & ((1 << OFFSET_BITS) - 1);
+    this.spanEnd = this.spanStart + n;
+    return this.chunks[at >>> OFFSET_BITS]!;
+  }
+  spanStart = 0;
+  spanEnd = 0;
 
   /** The encoded symbols of a paragraph (a view into the arena: copy before keeping), or null. */
   encoded(shortId: number): Uint8Array | null {
     const n = shortId < this.length.length ? this.length[shortId]! : -1;
     if (n < 0) return null;
+    if (n === 0) return EMPTY;
     const at = this.location[shortId]!;
     const offset = at & ((1 << OFFSET_BITS) - 1);
     return this.chunks[at >>> OFFSET_BITS]!.subarray(offset, offset + n);
@@ -113,6 +152,11 @@ export class PositionStore {
   remove(shortId: number): void {
     const n = shortId < this.length.length ? this.length[shortId]! : -1;
     if (n < 0) return;
+    if (n === 0) {
+      // A paragraph without positions (punctuation only) has no bytes in any chunk.
+      this.length[shortId] = -1;
+      return;
+    }
     const c = this.location[shortId]! >>> OFFSET_BITS;
     this.length[shortId] = -1;
     this.live[c] = this.live[c]! - n;
@@ -158,6 +202,12 @@ export class PositionStore {
     if (shortId <= this.lastId) throw new Error(`PositionStore: short id ${shortId} is not above ${this.lastId}`);
     this.lastId = shortId;
     this.ensureIds(shortId + 1);
+    if (bytes === 0) {
+      // Nothing to store; the location is never read (span and encoded answer empty for length 0).
+      this.location[shortId] = 0;
+      this.length[shortId] = 0;
+      return 0;
+    }
     let c = this.chunks.length - 1;
     if (c < 0 || this.used[c]! + bytes > this.chunks[c]!.length) {
       // A new chunk; a paragraph larger than a chunk gets one of its own size.
@@ -184,7 +234,7 @@ export class PositionStore {
     let p = 0;
     for (let id = this.firstId[c]!; id < end; id++) {
       const n = this.length[id]!;
-      if (n < 0) continue;
+      if (n <= 0) continue;
       const from = this.location[id]! & ((1 << OFFSET_BITS) - 1);
       fresh.set(old.subarray(from, from + n), p);
       this.location[id] = (c << OFFSET_BITS) | p;

@@ -197,11 +197,11 @@ export class SearchIndex {
       // One walk over the paragraph gives both: its index terms, in order, and its positions' symbols.
       terms.length = 0;
       let count = 0;
-      this.analyzer.forEachPosition(text, (_start, _end, key, positionTerms, surface, folded) => {
+      this.analyzer.forEachPosition(text, (_start, _end, key, positionTerms, surface, folded, word) => {
         for (let t = 0; t < positionTerms.length; t++) terms.push(positionTerms[t]!);
         if (count === this.addSymbols.length) this.growSymbols();
-        this.addSymbols[count++] = this.positionStore.symbolOf(key);
-        if (positionTerms.length > 0) this.forms.add(surface, folded, positionTerms[0]!);
+        this.addSymbols[count++] = this.positionStore.symbolOf(key, word);
+        if (positionTerms.length > 0) this.forms.add(surface, folded, positionTerms[0]!, word);
       });
       const shortId = addDocumentTerms(this.mini, paragraphId(article.id, i + 1), 'text', terms, this.termCache);
       this.positionStore.add(shortId, this.addSymbols, count);
@@ -227,8 +227,8 @@ export class SearchIndex {
     for (const doc of docs) {
       const shortId = shortIdOf(this.mini, doc.id);
       if (shortId !== undefined) this.positionStore.remove(shortId);
-      this.analyzer.forEachPosition(doc.text, (_start, _end, _key, positionTerms, surface, folded) => {
-        if (positionTerms.length > 0) this.forms.remove(surface, folded);
+      this.analyzer.forEachPosition(doc.text, (_start, _end, _key, positionTerms, surface, _folded, word) => {
+        if (positionTerms.length > 0) this.forms.remove(surface, word);
       });
     }
     // Removed exactly, from the very paragraphs that were indexed (kept in `articles`): postings, counts

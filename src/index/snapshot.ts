@@ -12,9 +12,7 @@
  *                                                    the difference from the one before (the first: from 0)
  *   ["s", [key, …]]                                  position symbols 1, 2, … in order: their keys
  *   ["p", [shortId, base64, shortId, …]]             each paragraph's positions, as the store encodes them
- *   ["f", [folded, display, count, …]]               the written forms of words, in id order (SurfaceForms)
- *   ["v", [surface, count, …]]                       their other written variants
- *   ["b", [term, formId, …]]                         each index term's commonest written form
+ *   ["f", [surface, folded, term, count, …]]         the words as written, with their counts (SurfaceForms)
  *   ["m", {documentCount, nextId, fieldIds, averageFieldLength, dirtCount}]
  *   ["x", [articleId, …]]                            articles changed while writing: re-read on load
  *   ["e", {lines, sha256}]                           footer: line count and hash of every byte before it
@@ -250,25 +248,12 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
     }
     await positionLines.flush();
 
-    const forms = index.surfaceForms;
     const formLines = new LineBatcher(out, 'f');
-    for (const [folded, display, count] of forms.forms()) {
+    for (const [surface, folded, term, count] of index.surfaceForms.surfaces()) {
       await slicer.maybeYield();
-      await formLines.add(folded.length + (display?.length ?? 4) + 12, folded, display, count);
+      await formLines.add(surface.length + folded.length + term.length + 16, surface, folded, term, count);
     }
     await formLines.flush();
-    const variantLines = new LineBatcher(out, 'v');
-    for (const [surface, count] of forms.otherVariants()) {
-      await slicer.maybeYield();
-      await variantLines.add(surface.length + 10, surface, count);
-    }
-    await variantLines.flush();
-    const termFormLines = new LineBatcher(out, 'b');
-    for (const [term, id] of forms.termForms()) {
-      await slicer.maybeYield();
-      await termFormLines.add(term.length + 10, term, id);
-    }
-    await termFormLines.flush();
 
     // Taken last: `nextId` must exceed every short id written above, so none is ever reused.
     await out.line(['m', indexMeta(mini)]);
@@ -417,18 +402,8 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
         break;
       }
       case 'f': {
-        const flat = payload as Array<string | number | null>;
-        for (let i = 0; i < flat.length; i += 3) surfaceForms.restoreForm(flat[i] as string, flat[i + 1] as string | null, flat[i + 2] as number);
-        break;
-      }
-      case 'v': {
         const flat = payload as Array<string | number>;
-        for (let i = 0; i < flat.length; i += 2) surfaceForms.restoreVariant(flat[i] as string, flat[i + 1] as number);
-        break;
-      }
-      case 'b': {
-        const flat = payload as Array<string | number>;
-        for (let i = 0; i < flat.length; i += 2) surfaceForms.restoreTermForm(flat[i] as string, flat[i + 1] as number);
+        for (let i = 0; i < flat.length; i += 4) surfaceForms.restore(flat[i] as string, flat[i + 1] as string, flat[i + 2] as string, flat[i + 3] as number);
         break;
       }
       case 'x':
@@ -459,6 +434,7 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   const consistent = dirty.size === 0 && docIds.size === meta.documentCount && measured === docIds.size;
   const counts = consistent ? {} : { documentCount: docIds.size, averageFieldLength: sums.map((sum) => sum / Math.max(1, measured)) };
   const mini = restorer.finish({ ...meta, ...counts });
+  surfaceForms.restored();
 
   // Keep only articles whose every paragraph is in the index and nothing else; the rest are dirty.
   const clean = new Map<string, { article: Article; version: ArticleVersion }>();

@@ -1,180 +1,217 @@
 /**
- * The words of the index as people write them, for suggestions as you type and for "did you mean": each
- * word's folded form (`oekraine`) with its commonest written variant (`Oekraïne`) and how often it occurs,
- * kept current as paragraphs are added and removed; and for each index term, the written form seen most
- * often. Lean on purpose — parallel arrays and one Map, no object per word — since it grows with the
- * vocabulary (DESIGN.md, "Suggestions").
+ * The words of the index as people write them, for suggestions as you type and for "did you mean": every
+ * written form (`Oekraïne`, `oekraine`) with how often it occurs, grouped by its folded form (`oekraine`) and
+ * by its index term, kept current as paragraphs are added and removed. Indexing counts an occurrence with
+ * one typed-array increment; which written form is the commonest is decided when someone asks (DESIGN.md,
+ * "Suggestions").
  */
+import { WORD_MEMO_SIZE } from '../analysis/analyzer.js';
 
-/** A written word that starts with a prefix, with how often it occurs. */
+/** A word that starts with a prefix: its commonest written form and how often it occurs in all its forms. */
 export interface FormMatch {
-  /** The commonest written variant. */
   display: string;
   folded: string;
-  /** Occurrences (tokens) in the index. */
   count: number;
 }
 
 /** Forms added since the sorted list was last rebuilt are scanned one by one; beyond this they are merged in. */
 const MAX_RECENT = 2048;
 
+/** Growable Int32Array-backed columns. */
+function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (n <= a.length) return a;
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 export class SurfaceForms {
-  /** Folded form → form id. */
-  private readonly ids = new Map<string, number>();
-  private folded: string[] = [];
-  /** The commonest written variant, or null when it is the folded form itself (most words). */
-  private display: Array<string | null> = [];
-  /** Occurrences of the `display` variant. */
+  // Written forms (surfaces): text, occurrences, folded form, index term, and the next surface of the same
+  // folded form and of the same term (chains through the arrays, so a group costs no array of its own).
+  private surfaceText: string[] = [];
+  private surfaceTerm: string[] = [];
   private counts = new Int32Array(1024);
-  /** Occurrences of the other written variants, by the variant (exact surface). */
-  private readonly variants = new Map<string, number>();
-  /** Index term → the form id written most often for it (its display variant's count decides). */
-  private readonly byTerm = new Map<string, number>();
-  /** Form ids sorted by folded form, for prefix look-ups; plus those added since, unsorted. */
-  private sorted: Int32Array = new Int32Array(0);
+  private formOf = new Int32Array(1024);
+  private nextInForm = new Int32Array(1024);
+  private nextInTerm = new Int32Array(1024);
+  /** Surface id + 1 by the analyzer's word id (0: not seen yet), and by text for every surface. */
+  private readonly byWord = new Int32Array(WORD_MEMO_SIZE);
+  private readonly byText = new Map<string, number>();
+  /** Index term → its first surface. */
+  private readonly firstOfTerm = new Map<string, number>();
+
+  // Folded forms: text and first surface; sorted by text for prefix look-ups (plus those added since).
+  private foldedText: string[] = [];
+  private firstOfForm = new Int32Array(1024);
+  private readonly formByFolded = new Map<string, number>();
+  private sorted: Int32Array<ArrayBuffer> = new Int32Array(0);
   private recent: number[] = [];
+  private restoring = false;
 
-  /** Distinct folded forms ever seen. */
+  /** Distinct folded forms seen. */
   get size(): number {
-    return this.folded.length;
-  }
-
-  /** Counts one occurrence of a written word (`surface`, folded `folded`) that contributes index term `term`. */
-  add(surface: string, folded: string, term: string): void {
-    let id = this.ids.get(folded);
-    if (id === undefined) {
-      id = this.folded.length;
-      this.ids.set(folded, id);
-      this.folded.push(folded);
-      this.display.push(surface === folded ? null : surface);
-      if (id === this.counts.length) {
-        const grown = new Int32Array(this.counts.length * 2);
-        grown.set(this.counts);
-        this.counts = grown;
-      }
-      this.counts[id] = 1;
-      this.recent.push(id);
-    } else if ((this.display[id] ?? folded) === surface) {
-      this.counts[id] = this.counts[id]! + 1;
-    } else {
-      // Another way of writing it (a capital, a missing diacritic): becomes the display form once commoner.
-      const n = (this.variants.get(surface) ?? 0) + 1;
-      if (n > this.counts[id]!) {
-        const old = this.display[id] ?? folded;
-        this.variants.delete(surface);
-        if (this.counts[id]! > 0) this.variants.set(old, this.counts[id]!);
-        this.display[id] = surface === folded ? null : surface;
-        this.counts[id] = n;
-      } else this.variants.set(surface, n);
-    }
-    const best = this.byTerm.get(term);
-    if (best === undefined || (best !== id && this.counts[id]! > this.counts[best]!)) this.byTerm.set(term, id);
-  }
-
-  /** Forgets one occurrence (a removed paragraph's word). */
-  remove(surface: string, folded: string): void {
-    const id = this.ids.get(folded);
-    if (id === undefined) return;
-    if ((this.display[id] ?? folded) === surface) {
-      if (this.counts[id]! > 0) this.counts[id] = this.counts[id]! - 1;
-      return;
-    }
-    const n = this.variants.get(surface);
-    if (n === undefined) return;
-    if (n <= 1) this.variants.delete(surface);
-    else this.variants.set(surface, n - 1);
-  }
-
-  /** The written form seen most often for an index term, or undefined when the term was never seen. */
-  displayOfTerm(term: string): string | undefined {
-    const id = this.byTerm.get(term);
-    return id === undefined ? undefined : (this.display[id] ?? this.folded[id]);
+    return this.foldedText.length;
   }
 
   /**
-   * The `limit` most frequent words whose folded form starts with `prefix` (folded), most frequent first.
-   * Linear in the words sharing the prefix, with no allocation per word passed over.
+   * Counts one occurrence of a written word.
+   * @param word  the analyzer's id of the written word (−1 when it has none)
+   */
+  add(surface: string, folded: string, term: string, word = -1): void {
+    const id = this.surfaceId(surface, word) ?? this.register(surface, folded, term, word);
+    this.counts[id] = this.counts[id]! + 1;
+  }
+
+  /** Forgets one occurrence (a removed paragraph's word). */
+  remove(surface: string, word = -1): void {
+    const id = this.surfaceId(surface, word);
+    if (id !== undefined && this.counts[id]! > 0) this.counts[id] = this.counts[id]! - 1;
+  }
+
+  /** The written form seen most often for an index term, or undefined when no current word has it. */
+  displayOfTerm(term: string): string | undefined {
+    let best = -1;
+    for (let s = this.firstOfTerm.get(term) ?? -1; s >= 0; s = this.nextInTerm[s]!) {
+      if (this.counts[s]! > 0 && (best < 0 || this.counts[s]! > this.counts[best]!)) best = s;
+    }
+    return best < 0 ? undefined : this.surfaceText[best];
+  }
+
+  /**
+   * The `limit` most frequent words whose folded form starts with `prefix` (folded), most frequent first,
+   * each as its commonest written form. Linear in the words sharing the prefix.
    */
   withPrefix(prefix: string, limit: number): FormMatch[] {
+    if (limit <= 0) return [];
     if (this.recent.length > MAX_RECENT) this.merge();
-    const best: number[] = [];
-    const offer = (id: number) => {
-      const count = this.counts[id]!;
-      if (count <= 0) return;
-      if (best.length === limit && count <= this.counts[best[best.length - 1]!]!) return;
-      let i = best.length < limit ? best.length : limit - 1;
-      if (best.length < limit) best.push(id);
-      while (i > 0 && this.counts[best[i - 1]!]! < count) {
+    const best: Array<{ form: number; count: number }> = [];
+    const offer = (form: number) => {
+      let count = 0;
+      for (let s = this.firstOfForm[form]!; s >= 0; s = this.nextInForm[s]!) count += this.counts[s]!;
+      if (count <= 0 || (best.length === limit && count <= best[limit - 1]!.count)) return;
+      if (best.length === limit) best.pop();
+      let i = best.length;
+      best.push({ form, count });
+      while (i > 0 && best[i - 1]!.count < count) {
         best[i] = best[i - 1]!;
         i--;
       }
-      best[i] = id;
+      best[i] = { form, count };
     };
     // The sorted forms starting with the prefix are one run: find its start by binary search.
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.folded[this.sorted[mid]!]! < prefix) lo = mid + 1;
+      if (this.foldedText[this.sorted[mid]!]! < prefix) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.sorted.length && this.folded[this.sorted[i]!]!.startsWith(prefix); i++) offer(this.sorted[i]!);
-    for (const id of this.recent) if (this.folded[id]!.startsWith(prefix)) offer(id);
-    return best.map((id) => ({ display: this.display[id] ?? this.folded[id]!, folded: this.folded[id]!, count: this.counts[id]! }));
+    for (let i = lo; i < this.sorted.length && this.foldedText[this.sorted[i]!]!.startsWith(prefix); i++) offer(this.sorted[i]!);
+    for (const form of this.recent) if (this.foldedText[form]!.startsWith(prefix)) offer(form);
+    return best.map(({ form, count }) => ({ display: this.commonest(form), folded: this.foldedText[form]!, count }));
   }
 
   // ---- the snapshot's view -----------------------------------------------------------------------
 
-  /** Every form in id order: folded, display (null: the folded form), count. */
-  *forms(): Generator<[string, string | null, number]> {
-    for (let id = 0; id < this.folded.length; id++) yield [this.folded[id]!, this.display[id]!, this.counts[id]!];
-  }
-
-  /** Counts of the written variants that are not their form's display. */
-  otherVariants(): IterableIterator<[string, number]> {
-    return this.variants.entries();
-  }
-
-  /** Index term → form id of its commonest written form. */
-  termForms(): IterableIterator<[string, number]> {
-    return this.byTerm.entries();
-  }
-
-  /** Restores what `forms`, `otherVariants` and `termForms` gave, in that order. */
-  restoreForm(folded: string, display: string | null, count: number): void {
-    const id = this.folded.length;
-    this.ids.set(folded, id);
-    this.folded.push(folded);
-    this.display.push(display);
-    if (id === this.counts.length) {
-      const grown = new Int32Array(this.counts.length * 2);
-      grown.set(this.counts);
-      this.counts = grown;
+  /** Every written form: text, folded form, index term, occurrences. */
+  *surfaces(): Generator<[string, string, string, number]> {
+    for (let id = 0; id < this.surfaceText.length; id++) {
+      yield [this.surfaceText[id]!, this.foldedText[this.formOf[id]!]!, this.surfaceTerm[id]!, this.counts[id]!];
     }
+  }
+
+  /** Restores one written form as `surfaces` gave it; call `restored` after the last. */
+  restore(surface: string, folded: string, term: string, count: number): void {
+    this.restoring = true;
+    const id = this.surfaceId(surface, -1) ?? this.register(surface, folded, term, -1);
     this.counts[id] = count;
-    this.recent.push(id);
   }
 
-  restoreVariant(surface: string, count: number): void {
-    this.variants.set(surface, count);
+  /** Ends a restore: sorts the restored words for prefix look-ups, once. */
+  restored(): void {
+    this.restoring = false;
+    this.merge();
   }
 
-  restoreTermForm(term: string, id: number): void {
-    if (id >= 0 && id < this.folded.length) this.byTerm.set(term, id);
-  }
+  // ---- inside ------------------------------------------------------------------------------------
 
-  /** Merges the recent forms into the sorted list (one pass: the recent ones are sorted, then merged). */
-  private merge(): void {
-    const byFolded = (a: number, b: number) => (this.folded[a]! < this.folded[b]! ? -1 : this.folded[a]! > this.folded[b]! ? 1 : 0);
-    const recent = this.recent.sort(byFolded);
-    const merged = new Int32Array(this.sorted.length + recent.length);
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    while (i < this.sorted.length || j < recent.length) {
-      if (j >= recent.length || (i < this.sorted.length && byFolded(this.sorted[i]!, recent[j]!) <= 0)) merged[k++] = this.sorted[i++]!;
-      else merged[k++] = recent[j++]!;
+  private surfaceId(surface: string, word: number): number | undefined {
+    if (word >= 0) {
+      const known = this.byWord[word]!;
+      if (known !== 0) return known - 1;
     }
+    const id = this.byText.get(surface);
+    if (id !== undefined && word >= 0) this.byWord[word] = id + 1;
+    return id;
+  }
+
+  private register(surface: string, folded: string, term: string, word: number): number {
+    const id = this.surfaceText.length;
+    this.surfaceText.push(surface);
+    this.surfaceTerm.push(term);
+    const n = id + 1;
+    this.counts = grown(this.counts, n);
+    this.formOf = grown(this.formOf, n);
+    this.nextInForm = grown(this.nextInForm, n);
+    this.nextInTerm = grown(this.nextInTerm, n);
+    this.counts[id] = 0;
+    this.byText.set(surface, id);
+    if (word >= 0) this.byWord[word] = id + 1;
+
+    let form = this.formByFolded.get(folded);
+    if (form === undefined) {
+      form = this.foldedText.length;
+      this.foldedText.push(folded);
+      this.firstOfForm = grown(this.firstOfForm, form + 1);
+      this.firstOfForm[form] = -1;
+      this.formByFolded.set(folded, form);
+      this.recent.push(form);
+      // Merged as they come (a pass over the sorted list per MAX_RECENT new words), so no question ever waits
+      // for a large sort; a snapshot's restore sorts once at the end instead (`restored`).
+      if (!this.restoring && this.recent.length >= MAX_RECENT) this.merge();
+    }
+    this.formOf[id] = form;
+    this.nextInForm[id] = this.firstOfForm[form]!;
+    this.firstOfForm[form] = id;
+    this.nextInTerm[id] = this.firstOfTerm.get(term) ?? -1;
+    this.firstOfTerm.set(term, id);
+    return id;
+  }
+
+  /** The written form of a folded form that occurs most often now. */
+  private commonest(form: number): string {
+    let best = this.firstOfForm[form]!;
+    for (let s = best; s >= 0; s = this.nextInForm[s]!) if (this.counts[s]! > this.counts[best]!) best = s;
+    return this.surfaceText[best]!;
+  }
+
+  /**
+   * Merges the recent forms into the sorted list: the recent ones sorted, each one's place found by binary
+   * search, and the runs of the list between them copied whole — string comparisons grow with the recent
+   * forms only, not with the whole list, so merging as words arrive stays cheap at a million paragraphs.
+   */
+  private merge(): void {
+    const text = this.foldedText;
+    const recent = this.recent.sort((a, b) => (text[a]! < text[b]! ? -1 : text[a]! > text[b]! ? 1 : 0));
+    const sorted = this.sorted;
+    const merged = new Int32Array(sorted.length + recent.length);
+    let copied = 0;
+    let k = 0;
+    for (const form of recent) {
+      let lo = copied;
+      let hi = sorted.length;
+      const key = text[form]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (text[sorted[mid]!]! <= key) lo = mid + 1;
+        else hi = mid;
+      }
+      merged.set(sorted.subarray(copied, lo), k);
+      k += lo - copied;
+      copied = lo;
+      merged[k++] = form;
+    }
+    merged.set(sorted.subarray(copied), k);
     this.sorted = merged;
     this.recent = [];
   }

@@ -8,7 +8,7 @@ import { foldDiacritics } from '../analysis/normalize.js';
 import type { Analyzer, Token } from '../analysis/analyzer.js';
 import { QueryError } from './query-error.js';
 import type { ParsedSyntax, SyntaxNode, SyntaxWord } from './syntax.js';
-import { forEachLeaf, leaves, q, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
+import { foldQuery, forEachLeaf, leaves, q, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
 
 /**
  * Shortest prefix a `*` expands (in characters, folded): `ge*` would expand to a tenth of the vocabulary
@@ -130,12 +130,26 @@ function isQuery(node: Query | null): node is Query {
 
 /** One node per distinct clause: `gesprek gesprekken` is one clause, counted once. */
 function dedupe(clauses: Query[]): Query[] {
+  if (clauses.length < 2) return clauses;
   const seen = new Set<string>();
   return clauses.filter((c) => {
-    const key = JSON.stringify(c, (k, v) => (k === 'source' ? undefined : v));
+    const key = shapeKey(c);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
+  });
+}
+
+/** A string that two nodes share exactly when they are the same query (sources aside). */
+function shapeKey(node: Query): string {
+  return foldQuery<string>(node, {
+    term: (n) => `t:${n.term}`,
+    prefix: (n) => `p:${n.term}`,
+    fuzzy: (n) => `f${n.distance}:${n.term}`,
+    and: (_n, c) => `&(${c.join(',')})`,
+    or: (_n, c) => `|(${c.join(',')})`,
+    not: (_n, c) => `-${c}`,
+    phrase: (n, slots) => `"(${n.slots.map((s, i) => (s.kind === 'word' ? slots[i] : `s:${s.word ?? ''}`)).join(',')})`,
   });
 }
 

@@ -190,6 +190,8 @@ export interface ArticleGroup {
 
 /** Per-article scratch, reused from query to query (one per DocValues: the index generation). */
 interface GroupScratch {
+  /** The grouping using it now: one at a time (a second one started would overwrite the first's counts). */
+  owner: ArticleGroups | null;
   stamps: Uint32Array;
   stamp: number;
   counts: Int32Array;
@@ -219,6 +221,7 @@ export class ArticleGroups implements Collector {
     private readonly idOf: (doc: number) => string,
   ) {
     this.scratch = scratchFor(values);
+    this.scratch.owner = this;
   }
 
   /** Matching articles. */
@@ -228,6 +231,7 @@ export class ArticleGroups implements Collector {
 
   collect(doc: number, score: number): void {
     const s = this.scratch;
+    if (s.owner !== this) throw new Error('ArticleGroups: another grouping over this index started since; group one query at a time');
     const article = this.values.articleOf(doc);
     if (s.stamps[article] !== s.stamp) {
       s.stamps[article] = s.stamp;
@@ -267,6 +271,7 @@ export class ArticleGroups implements Collector {
   /** The groups ranked `offset … offset + limit`, best first. */
   page(offset: number, limit: number, order: SortOrder): ArticleGroup[] {
     const s = this.scratch;
+    if (s.owner !== this) throw new Error('ArticleGroups: another grouping over this index started since; group one query at a time');
     const k = Math.min(offset + limit, this.touchedCount);
     if (k <= 0) return [];
     const best = (a: number) => s.bestScores[a * BEST_PER_ARTICLE]!;
@@ -327,6 +332,7 @@ function scratchFor(values: DocValues): GroupScratch {
   if (s === undefined || s.stamps.length < n) {
     const size = Math.max(n, 64, s ? Math.ceil(s.stamps.length * 1.5) : 0);
     s = {
+      owner: null,
       stamps: new Uint32Array(size),
       stamp: 0,
       counts: new Int32Array(size),

@@ -340,16 +340,20 @@ class AndPlan implements Plan {
   /** Keeps the candidates `child` matches (`keep`) or does not match (`!keep`); a kept match adds its score. */
   private intersectByProbing(ev: Evaluation, list: DocList, child: Plan, keep: boolean): void {
     child.prepareProbes(ev, list.length);
-    list.filter((i) => {
+    // A plain loop, not DocList.filter: this is the hot path of every AND (a closure call per candidate showed).
+    const { docs, scores, masks } = list;
+    let kept = 0;
+    for (let i = 0; i < list.length; i++) {
+      const doc = docs[i]!;
       ev.score = 0;
       ev.mask = 0;
-      const found = child.probe(ev, list.docs[i]!);
-      if (found && keep) {
-        list.scores[i] = list.scores[i]! + ev.score;
-        list.masks[i] = list.masks[i]! | ev.mask;
-      }
-      return found === keep;
-    });
+      if (child.probe(ev, doc) !== keep) continue;
+      docs[kept] = doc;
+      scores[kept] = keep ? scores[i]! + ev.score : scores[i]!;
+      masks[kept] = keep ? masks[i]! | ev.mask : masks[i]!;
+      kept++;
+    }
+    list.length = kept;
   }
 
   private intersectByWalking(ev: Evaluation, list: DocList, child: Plan, keep: boolean): void {
@@ -410,11 +414,12 @@ class AndPlan implements Plan {
   }
 }
 
-/** Matches one slot of a phrase: the symbols of the positions it accepts. */
+/** Matches one slot of a phrase: the symbols of the positions it accepts (one, or a set). */
 class SlotMatcher {
   private constructor(
-    private readonly single: number,
-    private readonly many: Set<number> | null,
+    /** The one symbol accepted, or −1 (then `many`, or nothing). */
+    readonly single: number,
+    readonly many: Set<number> | null,
   ) {}
 
   static of(symbols: Iterable<number>): SlotMatcher {
@@ -426,34 +431,67 @@ class SlotMatcher {
   get never(): boolean {
     return this.single < 0 && this.many === null;
   }
-
-  has(symbol: number): boolean {
-    return this.many === null ? symbol === this.single : this.many.has(symbol);
-  }
 }
 
 /**
- * Words adjacent and in order, in two phases: the AND of the phrase's words finds candidates (and scores
- * them), then each candidate's positions are checked. Stopword slots only take part in the check.
+ * Words adjacent and in order, in two phases (Lucene's approximation and match): the postings of the
+ * phrase's rarest word give the candidates, each candidate's positions are checked, and only a paragraph
+ * that holds the phrase is scored, as the AND of the phrase's words. Stopword slots take part in the check
+ * only (they have no postings).
  */
 class PhrasePlan implements Plan {
   readonly size: number;
   readonly probeCost: number;
+  /** The phrase's word with the fewest postings: its documents are the candidates. */
+  private readonly rarest: Plan;
+  /**
+   * The slot of the rarest word, when it accepts a single symbol: its varint bytes are searched for in a
+   * candidate's encoded positions, and only the positions around a hit are decoded (`occurs`). −1: none.
+   */
+  private readonly anchor: number;
+  private readonly anchorBytes: number[] = [];
+  /** Decoded symbols of the paragraph being checked. */
+  private scratch = new Int32Array(256);
 
   constructor(
     private readonly words: AndPlan,
+    wordSlots: Array<{ slot: number; plan: Plan }>,
     private readonly slots: SlotMatcher[],
     private readonly positions: PositionStore,
   ) {
-    this.size = slots.some((s) => s.never) ? 0 : words.size;
-    // A check decodes a paragraph's positions: about as dear as a few look-ups.
+    const rarest = wordSlots.reduce((a, b) => (b.plan.size < a.plan.size ? b : a));
+    this.rarest = rarest.plan;
+    this.size = slots.some((s) => s.never) ? 0 : this.rarest.size;
+    this.anchor = slots[rarest.slot]!.single >= 0 ? rarest.slot : -1;
+    if (this.anchor >= 0) {
+      for (let v = slots[this.anchor]!.single; ; v >>>= 7) {
+        if (v < 0x80) {
+          this.anchorBytes.push(v);
+          break;
+        }
+        this.anchorBytes.push((v & 0x7f) | 0x80);
+      }
+    }
+    // A check reads a paragraph's positions: about as dear as a few look-ups.
     this.probeCost = words.probeCost + 4;
   }
 
   enumerate(ev: Evaluation): DocList {
-    if (this.size === 0) return ev.list(0);
-    const list = this.words.enumerate(ev);
-    list.filter((i) => this.windows(list.docs[i]!, null));
+    const list = ev.list(0);
+    if (this.size === 0) return list;
+    // Candidates by document only: scoring every candidate would cost more than checking it.
+    const check = (doc: number) => {
+      if (!this.occurs(doc)) return;
+      ev.score = 0;
+      ev.mask = 0;
+      if (this.words.probe(ev, doc)) list.push(doc, ev.score, ev.mask);
+    };
+    const rarest = this.rarest;
+    if (rarest instanceof TermPlan && rarest.isSingleTerm) rarest.expansions[0]!.postings.forEach((_tf, doc) => check(doc));
+    else {
+      const candidates = rarest.enumerate(ev);
+      for (let i = 0; i < candidates.length; i++) check(candidates.docs[i]!);
+    }
     return list;
   }
 
@@ -466,7 +504,7 @@ class PhrasePlan implements Plan {
     const score = ev.score;
     const mask = ev.mask;
     if (!this.words.probe(ev, doc)) return false;
-    if (this.windows(doc, null)) return true;
+    if (this.occurs(doc)) return true;
     ev.score = score;
     ev.mask = mask;
     return false;
@@ -481,21 +519,115 @@ class PhrasePlan implements Plan {
     if (this.size > 0) this.windows(doc, out);
   }
 
-  /** Whether the phrase occurs in `doc`; with `out`, every place it does (else stops at the first). */
+  /**
+   * Whether the phrase occurs in `doc`: the hot loop of a phrase query (every candidate). With an anchor, its
+   * bytes are searched for in the encoded positions and only the few positions around each hit decoded;
+   * otherwise every position is decoded and every window checked.
+   */
+  private occurs(doc: number): boolean {
+    if (this.anchor < 0) return this.windows(doc, null);
+    const bytes = this.positions.span(doc);
+    if (bytes === null) return false;
+    const start = this.positions.spanStart;
+    const end = this.positions.spanEnd;
+    const anchorBytes = this.anchorBytes;
+    const width = anchorBytes.length;
+    const last = anchorBytes[width - 1]!;
+    for (let p = start + width - 1; p < end; p++) {
+      if (bytes[p] !== last) continue;
+      const from = p - width + 1;
+      // A varint starts right after a final byte (high bit clear): a hit must start there, not mid-number.
+      if (from > start && bytes[from - 1]! >= 0x80) continue;
+      let k = 0;
+      while (k < width - 1 && bytes[from + k] === anchorBytes[k]) k++;
+      if (k < width - 1) continue;
+      if (this.around(bytes, start, end, from, p + 1)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the slots before and after the anchor match the positions before `from` and from `after` on. */
+  private around(bytes: Uint8Array, start: number, end: number, from: number, after: number): boolean {
+    const slots = this.slots;
+    // Backwards: each earlier position ends at the byte before the one after it.
+    let left = from;
+    for (let j = this.anchor - 1; j >= 0; j--) {
+      if (left <= start) return false;
+      let k = left - 1;
+      while (k > start && bytes[k - 1]! >= 0x80) k--;
+      if (!accepts(slots[j]!, decodeAt(bytes, k))) return false;
+      left = k;
+    }
+    // Forwards.
+    let right = after;
+    for (let j = this.anchor + 1; j < slots.length; j++) {
+      if (right >= end) return false;
+      let value = 0;
+      let shift = 0;
+      let b: number;
+      do {
+        b = bytes[right++]!;
+        value |= (b & 0x7f) << shift;
+        shift += 7;
+      } while (b >= 0x80 && right < end);
+      if (!accepts(slots[j]!, value)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Every place the phrase occurs in `doc` (into `out`, as position windows), or with `out` null whether it
+   * occurs at all: every position decoded, each window checked as soon as its last position is in.
+   */
   private windows(doc: number, out: MatchReport | null): boolean {
-    const { symbols, length } = this.positions.read(doc);
+    const bytes = this.positions.span(doc);
+    if (bytes === null) return false;
+    const end = this.positions.spanEnd;
     const slots = this.slots;
     const n = slots.length;
+    let symbols = this.scratch;
+    if (symbols.length < end - this.positions.spanStart) symbols = this.scratch = new Int32Array((end - this.positions.spanStart) * 2);
+    let count = 0;
+    let value = 0;
+    let shift = 0;
     let found = false;
-    for (let i = 0; i + n <= length; i++) {
+    for (let p = this.positions.spanStart; p < end; p++) {
+      const b = bytes[p]!;
+      value |= (b & 0x7f) << shift;
+      if (b >= 0x80) {
+        shift += 7;
+        continue;
+      }
+      symbols[count++] = value;
+      value = 0;
+      shift = 0;
+      if (count < n) continue;
+      const from = count - n;
       let j = 0;
-      while (j < n && slots[j]!.has(symbols[i + j]!)) j++;
+      while (j < n && accepts(slots[j]!, symbols[from + j]!)) j++;
       if (j < n) continue;
       if (out === null) return true;
-      out.phrases.push({ from: i, to: i + n });
+      out.phrases.push({ from, to: count });
       found = true;
     }
     return found;
+  }
+}
+
+/** Whether a slot accepts the symbol at a position. */
+function accepts(slot: SlotMatcher, symbol: number): boolean {
+  return slot.single >= 0 ? symbol === slot.single : slot.many !== null && slot.many.has(symbol);
+}
+
+/** The varint starting at `at`. */
+function decodeAt(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  let shift = 0;
+  for (let p = at; ; p++) {
+    const b = bytes[p]!;
+    value |= (b & 0x7f) << shift;
+    if (b < 0x80) return value;
+    shift += 7;
   }
 }
 
@@ -537,6 +669,11 @@ export class CompiledQuery {
     private readonly engine: QueryEngine,
     private readonly plan: Plan,
   ) {}
+
+  /** The paragraph id of a short id of this index generation. */
+  paragraphIdOf(doc: number): string {
+    return this.engine.view.documentIds.get(doc)!;
+  }
 
   /** Hands every match, with its final score, to `collector`. */
   run(collector: Collector): void {
@@ -647,6 +784,7 @@ export class QueryEngine {
 
   private phrase(node: PhraseQuery, compiled: Array<Plan | null>): Plan {
     const words = compiled.filter((p): p is Plan => p !== null);
+    const wordSlots = compiled.flatMap((plan, slot) => (plan === null ? [] : [{ slot, plan }]));
     // The analysis never makes a phrase without a word; without one there would be no candidates to check.
     if (words.length === 0) return NOTHING;
     const slots = node.slots.map((slot, i) => {
@@ -656,7 +794,7 @@ export class QueryEngine {
       }
       return SlotMatcher.of(termsOf(compiled[i]!).flatMap((term) => this.positions.symbolsWithTerm(term)));
     });
-    return new PhrasePlan(new AndPlan(words), slots, this.positions);
+    return new PhrasePlan(new AndPlan(words), wordSlots, slots, this.positions);
   }
 
   /** @internal */

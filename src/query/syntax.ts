@@ -107,7 +107,7 @@ function splitWords(text: string, from: number, to: number): SyntaxWord[] {
   return words;
 }
 
-/** A word token: trailing `*`s mark a prefix (a lone `*` is no word at all, and matches nothing). */
+/** A word token: trailing `*`s mark a prefix (a lone `*` is an empty word, which the analysis drops). */
 function wordAt(text: string, start: number, end: number): SyntaxWord {
   let stem = end;
   while (stem > start && text[stem - 1] === '*') stem--;
@@ -185,8 +185,8 @@ export function parseSyntax(text: string): ParsedSyntax {
 
   const root = or(0);
   const rest = peek();
+  // `or` stops only at the end or at a `)` (an `OF` after nothing or at the end is refused inside it).
   if (rest.kind === 'close') throw new QueryError('unopened_parenthesis', 'this parenthesis closes nothing', rest.start);
-  if (rest.kind !== 'end') throw new QueryError('unexpected', `unexpected ${text.slice(rest.start, rest.end)}`, rest.start, text.slice(rest.start, rest.end));
   if (root === null) operators = false;
   return { root, operators };
 }

@@ -40,6 +40,12 @@ export interface SearchOptions {
   to?: string | null;
   /** Count all matches by month (`facets.month`). */
   facets?: boolean;
+  /**
+   * Look for a "did you mean" variant also when the query found a few paragraphs (it always does when it
+   * found none). It costs typo look-ups in the vocabulary — for half of ordinary queries, which find few — so
+   * the page asks for it and API callers choose.
+   */
+  suggest?: boolean;
 }
 
 export interface SearchHit {
@@ -183,7 +189,10 @@ export class Searcher {
       from: options.from ?? null,
       to: options.to ?? null,
       undated: outcome.filter === null ? null : group === 'article' ? outcome.filter.undatedArticles : outcome.filter.undatedParagraphs,
-      suggestion: didYouMean(this.index, text, prepared.syntax.root, outcome.paragraphTotal, (variant) => this.countOrThrow(variant, { ...options, fallback: false })),
+      suggestion:
+        outcome.paragraphTotal === 0 || options.suggest
+          ? didYouMean(this.index, text, prepared.syntax.root, outcome.paragraphTotal, (variant) => this.countOrThrow(variant, { ...options, fallback: false }))
+          : null,
     };
     if (outcome.months) base.facets = facetsOf(outcome.months);
     const finish = <T extends SearchResponse>(response: T): T => {
@@ -288,9 +297,11 @@ export class Searcher {
     // The chain, last link first: what keeps results, what counts months, what filters dates.
     const groups = grouped ? new ArticleGroups(values, idOf) : null;
     const top = grouped ? null : new TopDocs(options.offset + options.limit, idOf, sort, values);
-    const counter = new Counter(groups ?? top!);
-    const months = options.facets && !grouped ? new MonthCounts(values, counter) : null;
-    let head: Collector = months ?? counter;
+    // Paragraphs are counted by the top-k itself; grouped, a counter in front of the groups counts them.
+    const counter = groups ? new Counter(groups) : null;
+    const keep: Collector = counter ?? top!;
+    const months = options.facets && !grouped ? new MonthCounts(values, keep) : null;
+    let head: Collector = months ?? keep;
     const range = dayRange(options.from ?? null, options.to ?? null);
     const filter = range === null ? null : new DateFilter(range, values, head);
     head = filter ?? head;
@@ -298,14 +309,14 @@ export class Searcher {
     let monthsOut = months;
     if (options.facets && groups) {
       // Grouped: each article counts once, in its own month.
-      monthsOut = new MonthCounts(values, counter);
+      monthsOut = new MonthCounts(values, keep);
       const m = monthsOut;
       groups.forEachArticle((article) => m.count(values.month(article)));
     }
     return {
       compiled,
       total: groups ? groups.total : top!.total,
-      paragraphTotal: counter.count,
+      paragraphTotal: counter ? counter.count : top!.total,
       top: top ? top.sorted() : [],
       groups: groups ? groups.page(options.offset, options.limit, sort) : [],
       months: monthsOut,
@@ -314,7 +325,7 @@ export class Searcher {
   }
 
   private hit({ doc, score }: RankedDoc, compiled: CompiledQuery): SearchHit {
-    const id = engineFor(this.index).view.documentIds.get(doc)!;
+    const id = compiled.paragraphIdOf(doc);
     const paragraph: ParagraphDoc = this.index.getParagraph(id)!;
     // Mark exactly what this paragraph matched (the engine reports it for the match).
     const marked = highlight(paragraph.text, this.index.analyzer, marksOf(compiled.report(doc) ?? { terms: [], phrases: [] }));

@@ -12,7 +12,22 @@ import { fixtureArticles } from '../helpers/corpus.js';
 import { udArticles, versionOf } from '../helpers/ud.js';
 import { top } from '../helpers/query.js';
 
-const QUERIES = ['NAVO', 'Witkoff', 'gesprekken', 'oekraine', 'Kremlin-woordvoerder', 'financiele', 'regering minister', 'Brussel', 'de'];
+const QUERIES = [
+  'NAVO',
+  'Witkoff',
+  'gesprekken',
+  'oekraine',
+  'Kremlin-woordvoerder',
+  'financiele',
+  'regering minister',
+  'Brussel',
+  'de',
+  '"Poetin en Trump"',
+  '"in gesprek"',
+  '"van de"',
+  'Rusland -NAVO',
+  '"de eerste" OF "het jaar"',
+];
 
 function indexOf(articles: Article[]): SearchIndex {
   const index = new SearchIndex(createAnalyzer());
@@ -20,13 +35,15 @@ function indexOf(articles: Article[]): SearchIndex {
   return index;
 }
 
-/** What a user sees for the queries: ids, scores and highlights of every hit. */
+/** What a user sees for the queries: ids, scores and highlights of every hit, and suggestions as they type. */
 function results(index: SearchIndex) {
   const searcher = new Searcher(index);
-  return QUERIES.map((q) => {
+  const searches = QUERIES.map((q) => {
     const r = searcher.search(q, { limit: 100, offset: 0 });
     return { q, total: r.total, hits: r.hits.map((h) => [h.id, h.score, h.highlight]) };
   });
+  const suggestions = ['oekr', 'ned', 'Kreml', 'ge', 'Peskov gespr'].map((q) => searcher.suggest(q));
+  return { searches, suggestions };
 }
 
 /** Resolves once a snapshot write in `dir` has its temporary file open (it is iterating by then). */
@@ -143,7 +160,9 @@ describe('snapshot', () => {
       // Re-reading them (as the service does from the store) restores the live index exactly.
       loaded!.index.upsert(third!, versionOf(third!));
       const live = results(index);
-      expect(results(loaded!.index).map((r) => [r.q, r.total, r.hits.map((h) => h[0])])).toEqual(live.map((r) => [r.q, r.total, r.hits.map((h) => h[0])]));
+      // Phrases included: the positions of the dropped paragraphs went with them. (Suggestion counts may drift
+      // here — the words of articles changed while writing are counted again when re-read; DESIGN.md.)
+      expect(results(loaded!.index).searches.map((r) => [r.q, r.total, r.hits.map((h) => h[0])])).toEqual(live.searches.map((r) => [r.q, r.total, r.hits.map((h) => h[0])]));
       expect(before).not.toEqual(live);
     });
 
