@@ -43,7 +43,7 @@ export interface SizeResult {
   bytes: number;
   topContentWord?: string;
   topContentWordParagraphShare?: number;
-  queries: { file: string; warmup: number; plain: number; typo: number; prefix: number };
+  queries: { file: string; warmup: number; plain: number; typo: number; prefix: number; phrase?: number; exclusion?: number };
   engines: EngineSummary[];
 }
 
@@ -106,7 +106,8 @@ function sizeSection(size: SizeResult): string {
     (size.topContentWord !== undefined && size.topContentWordParagraphShare !== undefined
       ? `; the most frequent content word, "${size.topContentWord}", is in ${pct(size.topContentWordParagraphShare)} of paragraphs`
       : '');
-  lines.push(`Corpus: ${corpus}. Queries: ${int(size.queries.plain)} plain (after ${size.queries.warmup} warm-up), ${size.queries.typo} typo and ${size.queries.prefix} prefix variants for ours.`, '');
+  const extra = size.queries.phrase !== undefined ? `, ${size.queries.phrase} phrases and ${size.queries.exclusion ?? 0} exclusions` : '';
+  lines.push(`Corpus: ${corpus}. Queries: ${int(size.queries.plain)} plain (after ${size.queries.warmup} warm-up), ${size.queries.typo} typo and ${size.queries.prefix} prefix variants${extra} for ours.`, '');
   lines.push('| engine | build (par/s) | build (s) | heap/paragraph | p50 (ms) | p99 (ms) | mean (ms) | hits/query | no hits | runs |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const e of sortedEngines(size.engines)) {
@@ -119,6 +120,9 @@ function sizeSection(size: SizeResult): string {
     lines.push(`| ${name} | ${int(m.parPerSec)} | ${(m.buildMs / 1000).toFixed(1)} | ${bytes(m.heapPerPar)} | ${queryCells(m.query)} | ${e.runs.length} |`);
     if (m.typo) lines.push(`| ours, typo queries | | | | ${queryCells(m.typo)} | ${e.runs.length} |`);
     if (m.prefix) lines.push(`| ours, prefix queries | | | | ${queryCells(m.prefix)} | ${e.runs.length} |`);
+    if (m.and) lines.push(`| ours, plain queries of 2–3 words (AND) | | | | ${queryCells(m.and)} | ${e.runs.length} |`);
+    if (m.phrase) lines.push(`| ours, phrase queries | | | | ${queryCells(m.phrase)} | ${e.runs.length} |`);
+    if (m.exclusion) lines.push(`| ours, exclusion queries | | | | ${queryCells(m.exclusion)} | ${e.runs.length} |`);
   }
   const ours = size.engines.find((e) => e.engine === 'ours')?.median;
   if (ours?.typo?.fallbacks !== undefined && ours.prefix?.fallbacks !== undefined) {
@@ -198,8 +202,10 @@ const HOW_MEASURED = `## How measured
   The same seed gives byte-identical files. \`ud\` is the 191 real articles of \`../shared/ud-dutch\`.
 - **Queries.** 2,000 per corpus (\`bench/queries.ts\`): 1–3 content words from one random paragraph, half
   weighted toward words many paragraphs hold, half uniform; 200 further distinct queries only warm up. One in
-  five also gets a typo (one edit in a word of 5+ letters) and one in five a prefix variant (\`onderhan*\`); only
-  ours runs those. Every engine requires all query words (AND).
+  five also gets a typo (one edit in a word of 5+ letters) and one in five a prefix variant (\`onderhan*\`); 400
+  phrases of 2–3 consecutive words of a random paragraph in quotes, half starting at a function word (they keep
+  their place: \`"een jaar"\`), and 400 exclusions (a plain query of 1–2 words minus one of the 50 most frequent
+  words: \`verkiezingen juli -gaat\`); only ours runs those. Every engine requires all query words (AND).
 - **One engine per process** (\`bench/engine-run.ts\`), one process at a time, the engine order rotated between
   runs. Build time is indexing only (reading and parsing the files is not counted). Heap: the baseline is taken
   before the files are read; after the build the process drops its own references to the corpus, waits 200 ms,

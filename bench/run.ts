@@ -6,7 +6,7 @@
  * (`--ud` adds the real articles of ../shared/ud-dutch.)
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import type { AnalyzerResult } from './analyzer-throughput.js';
@@ -200,7 +200,15 @@ function prepareUd(seed: number): PreparedCorpus {
 }
 
 function querySummary(file: string, q: QuerySet): SizeResult['queries'] {
-  return { file: relative(REPO_ROOT, file), warmup: q.warmup.length, plain: q.plain.length, typo: q.typo.length, prefix: q.prefix.length };
+  return {
+    file: relative(REPO_ROOT, file),
+    warmup: q.warmup.length,
+    plain: q.plain.length,
+    typo: q.typo.length,
+    prefix: q.prefix.length,
+    phrase: q.phrase.length,
+    exclusion: q.exclusion.length,
+  };
 }
 
 async function runEngines(corpus: PreparedCorpus, options: Options): Promise<void> {
@@ -360,8 +368,11 @@ async function main(): Promise<void> {
     ...(stemmer !== undefined ? { stemmer } : {}),
     ...(analyzer !== undefined ? { analyzer } : {}),
   };
-  const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
-  writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // The run recorded before this one (bench/results.json as committed), for the targets that compare with it.
+  const previousFile = join(BENCH_DIR, 'results.json');
+  const previous = existsSync(previousFile) ? (JSON.parse(readFileSync(previousFile, 'utf8')) as BenchResults) : null;
+  const results: BenchResults = { ...partial, targets: evaluateTargets(partial, previous) };
+  writeFileSync(previousFile, `${JSON.stringify(results, null, 2)}\n`);
   writeReport(results, BENCH_DIR);
 
   console.log('\ntargets:');

@@ -12,7 +12,11 @@ function judge(ok: boolean): Target['status'] {
   return ok ? 'PASS' : 'MISS';
 }
 
-export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[] {
+/**
+ * @param previous  the run recorded before this one (bench/results.json before it is overwritten), for the
+ *   targets that say a number must stay within a share of the last recorded one
+ */
+export function evaluateTargets(results: Omit<BenchResults, 'targets'>, previous: BenchResults | null = null): Target[] {
   const median = (size: string, engine: string): EngineRunResult | null =>
     results.sizes.find((s) => s.label === size && s.kind === 'synthetic')?.engines.find((e) => e.engine === engine)?.median ?? null;
   const system = (size: string): SystemResult | undefined => results.system.find((s) => s.size === size)?.result;
@@ -39,6 +43,38 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[
     const text = 'ours: query p99 at 1M / at 100k';
     if (a !== undefined && b !== undefined) targets.push({ id: 'p99-scaling', text, measured: `${ms(b)} / ${ms(a)} = ${x(b / a)}`, limit: '≤ 3×', status: judge(b <= 3 * a) });
     else na('p99-scaling', text, '≤ 3×', 'not measured (needs 100k and 1m)');
+  }
+
+  // Ours against the last recorded run: plain queries may not have become slower than 1.2× (another session's
+  // machine load differs, so this compares medians of runs, and RESULTS.md keeps both commits).
+  for (const size of ['100k', '1m']) {
+    const now = median(size, 'ours')?.query.p99;
+    const before = previous?.sizes.find((s) => s.label === size && s.kind === 'synthetic')?.engines.find((e) => e.engine === 'ours')?.median?.query.p99;
+    const text = `ours: plain query p99 at ${size} / the last recorded run's (${previous?.git?.commit?.slice(0, 7) ?? 'none'})`;
+    if (now !== undefined && before !== undefined) targets.push({ id: `p99-previous-${size}`, text, measured: `${ms(now)} / ${ms(before)} = ${x(now / before)}`, limit: '≤ 1.2×', status: judge(now <= 1.2 * before) });
+    else na(`p99-previous-${size}`, text, '≤ 1.2×', 'not measured here or in the last recorded run');
+    const heapNow = median(size, 'ours')?.heapPerPar;
+    const heapBefore = previous?.sizes.find((s) => s.label === size && s.kind === 'synthetic')?.engines.find((e) => e.engine === 'ours')?.median?.heapPerPar;
+    const heapText = `ours: heap per paragraph at ${size} / the last recorded run's`;
+    if (heapNow !== undefined && heapBefore !== undefined) {
+      targets.push({ id: `heap-previous-${size}`, text: heapText, measured: `${Math.round(heapNow)} / ${Math.round(heapBefore)} B = ${x(heapNow / heapBefore)}`, limit: '≤ 1.15×', status: judge(heapNow <= 1.15 * heapBefore) });
+    } else na(`heap-previous-${size}`, heapText, '≤ 1.15×', 'not measured here or in the last recorded run');
+  }
+
+  // Phrases against plain AND queries of 2–3 words, ours only.
+  for (const size of ['100k', '1m']) {
+    const ours = median(size, 'ours');
+    const text = `phrase p99 at ${size} / plain AND p99 (ours)`;
+    const applies = size === '1m';
+    if (ours?.phrase && ours.and) {
+      targets.push({
+        id: `phrase-${size}`,
+        text,
+        measured: `${ms(ours.phrase.p99)} / ${ms(ours.and.p99)} = ${x(ours.phrase.p99 / ours.and.p99)}`,
+        limit: applies ? '≤ 2×' : '(reported; target at 1M)',
+        status: applies ? judge(ours.phrase.p99 <= 2 * ours.and.p99) : 'info',
+      });
+    } else if (applies) na(`phrase-${size}`, text, '≤ 2×', 'not measured (needs --sizes with 1m)');
   }
 
   // Build rate and heap, at every synthetic size.

@@ -37,6 +37,8 @@ export class PositionStore {
   private readonly byWord = new Int32Array(WORD_MEMO_SIZE);
 
   private chunks: Uint8Array[] = [];
+  /** The same chunks seen as 32-bit words (their lengths are multiples of 4), for the phrase check's SWAR scan. */
+  private words: Uint32Array[] = [];
   /** Bytes written to each chunk, bytes still live in it, and the first short id stored in it. */
   private used: number[] = [];
   private live: number[] = [];
@@ -138,6 +140,16 @@ export class PositionStore {
   spanStart = 0;
   spanEnd = 0;
 
+  /**
+   * The arena itself, for the phrase check's hot loop (`location[id]`: chunk << 16 | offset; `length[id]`:
+   * bytes, −1 when absent). Valid while `version` is unchanged: growing or compacting replaces the arrays.
+   */
+  get arena(): { chunks: readonly Uint8Array[]; words: readonly Uint32Array[]; location: Int32Array; length: Int32Array } {
+    return { chunks: this.chunks, words: this.words, location: this.location, length: this.length };
+  }
+  /** Changes whenever `arena`'s arrays are replaced. */
+  version = 0;
+
   /** The encoded symbols of a paragraph (a view into the arena: copy before keeping), or null. */
   encoded(shortId: number): Uint8Array | null {
     const n = shortId < this.length.length ? this.length[shortId]! : -1;
@@ -209,9 +221,13 @@ export class PositionStore {
       return 0;
     }
     let c = this.chunks.length - 1;
-    if (c < 0 || this.used[c]! + bytes > this.chunks[c]!.length) {
+    // Never past CHUNK_BYTES in a chunk: offsets are 16 bits (an oversized chunk holds its one paragraph).
+    if (c < 0 || this.used[c]! + bytes > Math.min(this.chunks[c]!.length, CHUNK_BYTES)) {
       // A new chunk; a paragraph larger than a chunk gets one of its own size.
-      this.chunks.push(new Uint8Array(Math.max(CHUNK_BYTES, bytes)));
+      const chunk = new Uint8Array(Math.max(CHUNK_BYTES, roundUp4(bytes)));
+      this.chunks.push(chunk);
+      this.words.push(new Uint32Array(chunk.buffer));
+      this.version++;
       this.used.push(0);
       this.live.push(0);
       this.firstId.push(shortId);
@@ -229,7 +245,7 @@ export class PositionStore {
   /** Copies the live paragraphs of chunk `c` into a chunk of just their size. */
   private compact(c: number): void {
     const old = this.chunks[c]!;
-    const fresh = new Uint8Array(this.live[c]!);
+    const fresh = new Uint8Array(roundUp4(this.live[c]!));
     const end = c + 1 < this.firstId.length ? this.firstId[c + 1]! : this.lastId + 1;
     let p = 0;
     for (let id = this.firstId[c]!; id < end; id++) {
@@ -241,7 +257,9 @@ export class PositionStore {
       p += n;
     }
     this.chunks[c] = fresh;
+    this.words[c] = new Uint32Array(fresh.buffer);
     this.used[c] = p;
+    this.version++;
   }
 
   private ensureIds(n: number): void {
@@ -253,7 +271,12 @@ export class PositionStore {
     length.set(this.length);
     this.location = location;
     this.length = length;
+    this.version++;
   }
+}
+
+function roundUp4(n: number): number {
+  return (n + 3) & ~3;
 }
 
 function varintLength(value: number): number {

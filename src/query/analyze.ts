@@ -8,7 +8,7 @@ import { foldDiacritics } from '../analysis/normalize.js';
 import type { Analyzer, Token } from '../analysis/analyzer.js';
 import { QueryError } from './query-error.js';
 import type { ParsedSyntax, SyntaxNode, SyntaxWord } from './syntax.js';
-import { foldQuery, forEachLeaf, leaves, q, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
+import { forEachLeaf, leaves, q, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
 
 /**
  * Shortest prefix a `*` expands (in characters, folded): `ge*` would expand to a tenth of the vocabulary
@@ -131,26 +131,37 @@ function isQuery(node: Query | null): node is Query {
 /** One node per distinct clause: `gesprek gesprekken` is one clause, counted once. */
 function dedupe(clauses: Query[]): Query[] {
   if (clauses.length < 2) return clauses;
-  const seen = new Set<string>();
-  return clauses.filter((c) => {
-    const key = shapeKey(c);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return clauses.filter((c, i) => !clauses.slice(0, i).some((earlier) => sameQuery(earlier, c)));
 }
 
-/** A string that two nodes share exactly when they are the same query (sources aside). */
-function shapeKey(node: Query): string {
-  return foldQuery<string>(node, {
-    term: (n) => `t:${n.term}`,
-    prefix: (n) => `p:${n.term}`,
-    fuzzy: (n) => `f${n.distance}:${n.term}`,
-    and: (_n, c) => `&(${c.join(',')})`,
-    or: (_n, c) => `|(${c.join(',')})`,
-    not: (_n, c) => `-${c}`,
-    phrase: (n, slots) => `"(${n.slots.map((s, i) => (s.kind === 'word' ? slots[i] : `s:${s.word ?? ''}`)).join(',')})`,
-  });
+/** Whether two nodes are the same query (where they came from aside). */
+function sameQuery(a: Query, b: Query): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'term':
+    case 'prefix':
+      return a.term === (b as typeof a).term;
+    case 'fuzzy':
+      return a.term === (b as typeof a).term && a.distance === (b as typeof a).distance;
+    case 'and':
+    case 'or': {
+      const other = b as typeof a;
+      return a.children.length === other.children.length && a.children.every((c, i) => sameQuery(c, other.children[i]!));
+    }
+    case 'not':
+      return sameQuery(a.child, (b as typeof a).child);
+    case 'phrase': {
+      const other = b as typeof a;
+      return (
+        a.slots.length === other.slots.length &&
+        a.slots.every((s, i) => {
+          const t = other.slots[i]!;
+          if (s.kind === 'stopword' || t.kind === 'stopword') return s.kind === t.kind && (s as { word: string | null }).word === (t as { word: string | null }).word;
+          return sameQuery(s.query, t.query);
+        })
+      );
+    }
+  }
 }
 
 function withSource(node: Query, source: Source): Query {

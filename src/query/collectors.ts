@@ -33,6 +33,12 @@ export class Counter implements Collector {
  */
 export class TopDocs implements Collector {
   total = 0;
+  /**
+   * Ordered by relevance and full: the lowest score still kept (Lucene's minimum competitive score). A match
+   * scoring below it cannot get in, so the engine counts it without calling `collect` — the commonest case by
+   * far for a frequent word, and a call per posting cost more than the counting (and boxed every score).
+   */
+  floor = -Infinity;
   private readonly docs: Int32Array;
   private readonly scores: Float64Array;
   /** By date: the day of each kept entry (the primary key). */
@@ -75,6 +81,7 @@ export class TopDocs implements Collector {
         i = parent;
       }
       this.put(i, doc, score, day);
+      if (this.size === this.k && this.days === null) this.floor = this.scores[0]!;
       return;
     }
     // Full: only something better than the worst kept gets in (most postings stop at this comparison).
@@ -92,6 +99,12 @@ export class TopDocs implements Collector {
       i = c;
     }
     this.put(i, doc, score, day);
+    if (this.days === null) this.floor = this.scores[0]!;
+  }
+
+  /** Counts a match the engine knows scores below `floor` (it would not be kept). */
+  pass(): void {
+    this.total++;
   }
 
   /** The kept entries, best first. */

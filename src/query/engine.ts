@@ -9,6 +9,7 @@ import type MiniSearch from 'minisearch';
 import { scoringView, type ScoringView, type TermPostings } from '../index/minisearch-internals.js';
 import type { PositionStore } from '../index/positions.js';
 import type { SearchIndex } from '../index/search-index.js';
+import { TopDocs } from './collectors.js';
 import { QueryError } from './query-error.js';
 import { foldQuery, type LeafQuery, type PhraseQuery, type Query } from './tree.js';
 
@@ -179,7 +180,15 @@ class TermPlan implements Plan {
   /** For a single term: hands every posting to `collector` (a one-term query's quality is 1). */
   collectInto(ev: Evaluation, collector: Collector): void {
     const { postings, weight, idf } = this.expansions[0]!;
-    postings.forEach((tf, doc) => collector.collect(doc, weight * ev.bm25(idf, tf, doc)));
+    if (collector instanceof TopDocs) {
+      // Below the top k's floor a posting is only counted: no call, no boxed score.
+      const top = collector;
+      postings.forEach((tf, doc) => {
+        const score = weight * ev.bm25(idf, tf, doc);
+        if (score < top.floor) top.pass();
+        else top.collect(doc, score);
+      });
+    } else postings.forEach((tf, doc) => collector.collect(doc, weight * ev.bm25(idf, tf, doc)));
   }
 
   enumerate(ev: Evaluation): DocList {
@@ -399,13 +408,28 @@ class AndPlan implements Plan {
   }
 
   collect(doc: number, out: MatchReport): boolean {
-    const found: MatchReport = { terms: [], phrases: [] };
-    for (const child of this.children) if (!child.collect(doc, found)) return false;
-    const ignore: MatchReport = { terms: [], phrases: [] };
-    for (const exclusion of this.exclusions) if (exclusion.collect(doc, ignore)) return false;
-    out.terms.push(...found.terms);
-    out.phrases.push(...found.phrases);
-    return true;
+    // Straight into `out`, taken back if a child does not match (no report object per call).
+    const terms = out.terms.length;
+    const phrases = out.phrases.length;
+    let matches = true;
+    for (const child of this.children) {
+      if (!child.collect(doc, out)) {
+        matches = false;
+        break;
+      }
+    }
+    for (let e = 0; matches && e < this.exclusions.length; e++) {
+      const keptTerms = out.terms.length;
+      const keptPhrases = out.phrases.length;
+      if (this.exclusions[e]!.collect(doc, out)) matches = false;
+      out.terms.length = keptTerms; // an exclusion's words are never reported
+      out.phrases.length = keptPhrases;
+    }
+    if (!matches) {
+      out.terms.length = terms;
+      out.phrases.length = phrases;
+    }
+    return matches;
   }
 
   collectAny(doc: number, out: MatchReport): void {
@@ -450,6 +474,16 @@ class PhrasePlan implements Plan {
    */
   private readonly anchor: number;
   private readonly anchorBytes: number[] = [];
+  /**
+   * When every slot accepts a single symbol (stopwords and exact words: the common phrase), the phrase's bytes,
+   * and where in them the anchor's bytes begin; else null.
+   */
+  private readonly pattern: Uint8Array | null = null;
+  private readonly patternAnchor: number = 0;
+  /** The anchor's first byte repeated in all four bytes of a 32-bit word, for the SWAR scan. */
+  private readonly anchorMask: number = 0;
+  private arena: PositionStore['arena'] | null = null;
+  private arenaVersion = -1;
   /** Decoded symbols of the paragraph being checked. */
   private scratch = new Int32Array(256);
 
@@ -463,15 +497,13 @@ class PhrasePlan implements Plan {
     this.rarest = rarest.plan;
     this.size = slots.some((s) => s.never) ? 0 : this.rarest.size;
     this.anchor = slots[rarest.slot]!.single >= 0 ? rarest.slot : -1;
-    if (this.anchor >= 0) {
-      for (let v = slots[this.anchor]!.single; ; v >>>= 7) {
-        if (v < 0x80) {
-          this.anchorBytes.push(v);
-          break;
-        }
-        this.anchorBytes.push((v & 0x7f) | 0x80);
-      }
+    if (this.anchor >= 0) this.anchorBytes = varint(slots[this.anchor]!.single);
+    if (this.anchor >= 0 && slots.every((slot) => slot.single >= 0)) {
+      const bytes = slots.map((slot) => varint(slot.single));
+      this.patternAnchor = bytes.slice(0, this.anchor).reduce((n, b) => n + b.length, 0);
+      this.pattern = Uint8Array.from(bytes.flat());
     }
+    if (this.anchor >= 0) this.anchorMask = Math.imul(this.anchorBytes[0]!, 0x01010101);
     // A check reads a paragraph's positions: about as dear as a few look-ups.
     this.probeCost = words.probeCost + 4;
   }
@@ -479,18 +511,21 @@ class PhrasePlan implements Plan {
   enumerate(ev: Evaluation): DocList {
     const list = ev.list(0);
     if (this.size === 0) return list;
-    // Candidates by document only: scoring every candidate would cost more than checking it.
-    const check = (doc: number) => {
-      if (!this.occurs(doc)) return;
+    // Candidates by document only (scoring every candidate would cost more than checking it), gathered first:
+    // a plain loop over them ran at half the cost of a Map.forEach around the check.
+    const rarest = this.rarest;
+    let candidates: DocList;
+    if (rarest instanceof TermPlan && rarest.isSingleTerm) {
+      candidates = ev.list(rarest.size);
+      rarest.expansions[0]!.postings.forEach((_tf, doc) => candidates.push(doc, 0, 0));
+    } else candidates = rarest.enumerate(ev);
+    const docs = candidates.docs;
+    for (let i = 0; i < candidates.length; i++) {
+      const doc = docs[i]!;
+      if (!this.occurs(doc)) continue;
       ev.score = 0;
       ev.mask = 0;
       if (this.words.probe(ev, doc)) list.push(doc, ev.score, ev.mask);
-    };
-    const rarest = this.rarest;
-    if (rarest instanceof TermPlan && rarest.isSingleTerm) rarest.expansions[0]!.postings.forEach((_tf, doc) => check(doc));
-    else {
-      const candidates = rarest.enumerate(ev);
-      for (let i = 0; i < candidates.length; i++) check(candidates.docs[i]!);
     }
     return list;
   }
@@ -526,24 +561,57 @@ class PhrasePlan implements Plan {
    */
   private occurs(doc: number): boolean {
     if (this.anchor < 0) return this.windows(doc, null);
-    const bytes = this.positions.span(doc);
-    if (bytes === null) return false;
-    const start = this.positions.spanStart;
-    const end = this.positions.spanEnd;
-    const anchorBytes = this.anchorBytes;
-    const width = anchorBytes.length;
-    const last = anchorBytes[width - 1]!;
-    for (let p = start + width - 1; p < end; p++) {
-      if (bytes[p] !== last) continue;
-      const from = p - width + 1;
-      // A varint starts right after a final byte (high bit clear): a hit must start there, not mid-number.
-      if (from > start && bytes[from - 1]! >= 0x80) continue;
-      let k = 0;
-      while (k < width - 1 && bytes[from + k] === anchorBytes[k]) k++;
-      if (k < width - 1) continue;
-      if (this.around(bytes, start, end, from, p + 1)) return true;
+    if (this.arenaVersion !== this.positions.version) {
+      this.arena = this.positions.arena;
+      this.arenaVersion = this.positions.version;
+    }
+    const { chunks, words, location, length } = this.arena!;
+    const n = doc < length.length ? length[doc]! : -1;
+    if (n <= 0) return false;
+    const at = location[doc]!;
+    const c = at >>> 16;
+    const bytes = chunks[c]!;
+    const word32 = words[c]!;
+    const start = at & 0xffff;
+    const end = start + n;
+    // The bytes of the rarest word's symbol (the anchor) are found four at a time: a 32-bit word holds the
+    // anchor's first byte exactly when (w ^ mask) has a zero byte, which one subtraction and two masks tell
+    // (SWAR). Then the bytes of that word are looked at one by one. Measured at 100k: 77 ns a candidate, 123
+    // for a byte loop, 98 for Uint8Array.indexOf.
+    const pattern = this.pattern;
+    const offset = pattern === null ? 0 : this.patternAnchor;
+    const first = pattern === null ? this.anchorBytes[0]! : pattern[offset]!;
+    const mask = this.anchorMask;
+    const from = start + offset;
+    for (let w = from >>> 2, last = (end - 1) >>> 2; w <= last; w++) {
+      const v = word32[w]! ^ mask;
+      if (((v - 0x01010101) & ~v & 0x80808080) === 0) continue;
+      for (let p = Math.max(w << 2, from), stop = Math.min((w << 2) + 4, end); p < stop; p++) {
+        if (bytes[p] !== first) continue;
+        const begin = p - offset;
+        // A varint starts right after a final byte (high bit clear): a hit must start there, not mid-number.
+        if (begin > start && bytes[begin - 1]! >= 0x80) continue;
+        if (pattern !== null ? this.patternAt(bytes, begin, end) : this.anchorAt(bytes, start, end, p)) return true;
+      }
     }
     return false;
+  }
+
+  /** Whether the whole phrase (every slot one symbol) is at `begin`. */
+  private patternAt(bytes: Uint8Array, begin: number, end: number): boolean {
+    const pattern = this.pattern!;
+    if (begin + pattern.length > end) return false;
+    for (let k = 0; k < pattern.length; k++) if (bytes[begin + k] !== pattern[k]) return false;
+    return true;
+  }
+
+  /** Whether the anchor's symbol is at `p` and the other slots around it match. */
+  private anchorAt(bytes: Uint8Array, start: number, end: number, p: number): boolean {
+    const anchorBytes = this.anchorBytes;
+    const width = anchorBytes.length;
+    if (p + width > end) return false;
+    for (let k = 1; k < width; k++) if (bytes[p + k] !== anchorBytes[k]) return false;
+    return this.around(bytes, start, end, p, p + width);
   }
 
   /** Whether the slots before and after the anchor match the positions before `from` and from `after` on. */
@@ -619,6 +687,18 @@ function accepts(slot: SlotMatcher, symbol: number): boolean {
   return slot.single >= 0 ? symbol === slot.single : slot.many !== null && slot.many.has(symbol);
 }
 
+/** The varint (LEB128) bytes of a value, as the position store writes them. */
+function varint(value: number): number[] {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+  return out;
+}
+
 /** The varint starting at `at`. */
 function decodeAt(bytes: Uint8Array, at: number): number {
   let value = 0;
@@ -687,7 +767,14 @@ export class CompiledQuery {
       plan.collectInto(ev, collector);
     } else {
       const list = plan.enumerate(ev);
-      for (let i = 0; i < list.length; i++) collector.collect(list.docs[i]!, list.scores[i]! * popcount(list.masks[i]!));
+      const { docs, scores, masks } = list;
+      if (collector instanceof TopDocs) {
+        for (let i = 0; i < list.length; i++) {
+          const score = scores[i]! * popcount(masks[i]!);
+          if (score < collector.floor) collector.pass();
+          else collector.collect(docs[i]!, score);
+        }
+      } else for (let i = 0; i < list.length; i++) collector.collect(docs[i]!, scores[i]! * popcount(masks[i]!));
     }
     engine.resetPool();
   }
@@ -696,7 +783,7 @@ export class CompiledQuery {
   report(doc: number): MatchReport | null {
     const out: MatchReport = { terms: [], phrases: [] };
     if (!this.plan.collect(doc, out)) return null;
-    out.terms = [...new Set(out.terms)];
+    out.terms = distinct(out.terms);
     return out;
   }
 
@@ -704,7 +791,7 @@ export class CompiledQuery {
   reportAny(doc: number): MatchReport {
     const out: MatchReport = { terms: [], phrases: [] };
     this.plan.collectAny(doc, out);
-    out.terms = [...new Set(out.terms)];
+    out.terms = distinct(out.terms);
     return out;
   }
 }
@@ -911,6 +998,13 @@ function termsOf(plan: Plan): string[] {
   if (plan instanceof TermPlan) return plan.expansions.map((e) => e.term);
   if (plan instanceof OrPlan) return plan.children.flatMap(termsOf);
   return [];
+}
+
+/** The strings once each, in order (a few terms: a scan beats a Set). */
+function distinct(items: string[]): string[] {
+  const out: string[] = [];
+  for (const item of items) if (!out.includes(item)) out.push(item);
+  return out;
 }
 
 function popcount(mask: number): number {

@@ -2,7 +2,7 @@
  * Pure rewrite passes over the query tree, run after analysis and before evaluation. `relaxTypos` reads a
  * word that occurs nowhere in the index as a typo, to be matched by similar terms.
  */
-import { leaves, q, rewriteQuery, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
+import { forEachLeaf, leaves, q, rewriteQuery, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
 
 /** What a rewrite needs to know of the index. */
 export interface Vocabulary {
@@ -24,6 +24,12 @@ export function typoDistance(term: string): number {
  */
 export function relaxTypos(query: Query, vocabulary: Vocabulary): { query: Query; approximate: Source[] } {
   const approximate: Source[] = [];
+  // The common case, cheaply: every exact term occurs, so no word can be unknown and the tree stays as it is.
+  let unknownTerm = false;
+  forEachLeaf(query, (leaf) => {
+    if (!unknownTerm && leaf.kind === 'term' && vocabulary.documentFrequency(leaf.term) === 0) unknownTerm = true;
+  });
+  if (!unknownTerm) return { query, approximate };
   const unknown = (node: Query) => leaves(node).every((leaf) => leaf.kind === 'term' && vocabulary.documentFrequency(leaf.term) === 0);
   /** The word with its terms fuzzy, or unchanged when no term is long enough for a typo. */
   const fuzzed = <T extends Query>(node: T): T => {

@@ -138,20 +138,32 @@ export interface LeafContext {
   source: Source | undefined;
 }
 
-/** Calls `visit` for every leaf, in order, with its context (a top-down walk built on the fold). */
+/**
+ * Calls `visit` for every leaf, in order, with its context: the tree's one top-down walk (the fold is
+ * bottom-up). Written as a plain recursion because analysis and rewrites call it for every word of every
+ * query: a fold building a closure per node allocated more than the rest of the query's analysis.
+ */
 export function forEachLeaf(node: Query, visit: (leaf: LeafQuery, context: LeafContext) => void): void {
-  type Walk = (negated: boolean, source: Source | undefined) => void;
-  const leaf = (n: LeafQuery): Walk => (negated, source) => visit(n, { negated, source: n.source ?? source });
-  const walk = foldQuery<Walk>(node, {
-    term: leaf,
-    prefix: leaf,
-    fuzzy: leaf,
-    and: (n, children) => (negated, source) => children.forEach((c) => c(negated, n.source ?? source)),
-    or: (n, children) => (negated, source) => children.forEach((c) => c(negated, n.source ?? source)),
-    not: (n, child) => (negated, source) => child(!negated, n.source ?? source),
-    phrase: (n, slots) => (negated, source) => slots.forEach((s) => s?.(negated, n.source ?? source)),
-  });
-  walk(false, undefined);
+  const walk = (n: Query, negated: boolean, source: Source | undefined): void => {
+    const here = n.source ?? source;
+    switch (n.kind) {
+      case 'term':
+      case 'prefix':
+      case 'fuzzy':
+        visit(n, { negated, source: here });
+        return;
+      case 'and':
+      case 'or':
+        for (const c of n.children) walk(c, negated, here);
+        return;
+      case 'not':
+        walk(n.child, !negated, here);
+        return;
+      case 'phrase':
+        for (const slot of n.slots) if (slot.kind === 'word') walk(slot.query, negated, here);
+    }
+  };
+  walk(node, false, undefined);
 }
 
 /** Every leaf of a tree, in order; with `positive`, not those under a NOT (they never match a hit). */

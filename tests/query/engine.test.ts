@@ -376,6 +376,42 @@ describe('engine', () => {
       );
     });
 
+    it('finds phrases of symbols of every varint width, at every byte alignment, as the oracle does', () => {
+      // 20,000 distinct words: symbols past 16,384 take three bytes; phrases are drawn from the text itself.
+      const random = prng(5);
+      // Words with a digit are indexed as written (never stemmed), so each is a symbol of its own.
+      const vocabulary = Array.from({ length: 20_000 }, (_, i) => `k${i}`);
+      const stop = ['de', 'het', 'in', 'van'];
+      const articles: Article[] = Array.from({ length: 300 }, (_, a) => ({
+        id: `breed-${a}`,
+        title: 't',
+        date: null,
+        source: null,
+        url: null,
+        paragraphs: Array.from({ length: 5 }, () =>
+          Array.from({ length: 5 + Math.floor(random() * 60) }, () => (random() < 0.3 ? stop[Math.floor(random() * 4)]! : vocabulary[Math.floor(random() * 20_000)]!)).join(' '),
+        ),
+      }));
+      const wide = buildIndex(articles);
+      expect(wide.positions.symbolCount).toBeGreaterThan(16_384);
+      const leaf = leafArbitrary(termsByFrequency(wide)).filter((l) => l.kind !== 'prefix'); // `k1*` would pass the expansion cap
+      fc.assert(
+        fc.property(phraseArbitrary(wide, leaf), (query) => expectOracle(wide, query)),
+        { numRuns: 400, seed: 21 },
+      );
+    });
+
+    it('never finds a phrase inside the bytes of a longer symbol', () => {
+      // Symbols go by first sight: k0 is 1, …, k130 is 131, whose varint is [0x83, 0x01] — it ends in k0's byte.
+      const first = Array.from({ length: 201 }, (_, i) => `k${i}`).join(' ');
+      const index = buildIndex([{ id: 'a', title: 'a', date: null, source: null, url: null, paragraphs: [first, 'k0 k9 k130 k5'] }]);
+      expect(Buffer.from(index.positions.encoded(index.shortIdOf('a#2')!)!)).toEqual(Buffer.from([0x01, 0x0a, 0x83, 0x01, 0x06]));
+      const phrase = (a: string, b: string): Query => ({ kind: 'phrase', slots: [{ kind: 'word', query: q.term(a) }, { kind: 'word', query: q.term(b) }] });
+      // `k0 k5` is in the bytes (…0x01, 0x06) but not in the text: k0 there is the end of k130.
+      expect(top(index, phrase('k0', 'k5'), 10).total).toBe(0);
+      expect(top(index, phrase('k130', 'k5'), 10).matches.map((m) => m.id)).toEqual(['a#2']);
+    });
+
     it('checks a phrase on every candidate, so the count is exact', () => {
       const counted = fc.sample(phraseArbitrary(index, leaf), { numRuns: 50, seed: 3 }).filter(hasPhrase);
       for (const query of counted) {
