@@ -17,33 +17,40 @@ export interface FormMatch {
 /** Forms added since the sorted list was last rebuilt are scanned one by one; beyond this they are merged in. */
 const MAX_RECENT = 2048;
 
-/** Growable Int32Array-backed columns. */
+/** Growable Int32Array-backed columns (by half again: these are most of the structure's memory). */
 function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   if (n <= a.length) return a;
-  const b = new Int32Array(Math.max(n, a.length * 2));
+  const b = new Int32Array(Math.max(n, Math.ceil(a.length * 1.5)));
   b.set(a);
   return b;
 }
 
 export class SurfaceForms {
-  // Written forms (surfaces): text, occurrences, folded form, index term, and the next surface of the same
-  // folded form and of the same term (chains through the arrays, so a group costs no array of its own).
-  private surfaceText: string[] = [];
-  private surfaceTerm: string[] = [];
+  // Every string met (written forms, folded forms and index terms mostly coincide: `navo` is all three) is
+  // kept once, with a small id; what is found by a string is an Int32Array column by that id, so the
+  // vocabulary costs one Map, not one per way of looking it up.
+  private readonly strings = new Map<string, number>();
+  private stringText: string[] = [];
+  /** By string id, + 1 (0: none): the surface written so, the folded form folded so, a term's first surface. */
+  private surfaceByString = new Int32Array(1024);
+  private formByString = new Int32Array(1024);
+  private firstOfTerm = new Int32Array(1024);
+
+  // Written forms (surfaces): text, index term (string ids), occurrences, folded form, and the next surface of
+  // the same folded form and of the same term (chains through the arrays, so a group costs no array of its own).
+  private surfaceString = new Int32Array(1024);
+  private surfaceTerm = new Int32Array(1024);
+  private surfaceCount = 0;
   private counts = new Int32Array(1024);
   private formOf = new Int32Array(1024);
   private nextInForm = new Int32Array(1024);
   private nextInTerm = new Int32Array(1024);
-  /** Surface id + 1 by the analyzer's word id (0: not seen yet), and by text for every surface. */
+  /** Surface id + 1 by the analyzer's word id (0: not seen yet). */
   private readonly byWord = new Int32Array(WORD_MEMO_SIZE);
-  private readonly byText = new Map<string, number>();
-  /** Index term → its first surface. */
-  private readonly firstOfTerm = new Map<string, number>();
 
-  // Folded forms: text and first surface; sorted by text for prefix look-ups (plus those added since).
+  // Folded forms: text (string ids) and first surface; sorted by text for prefix look-ups (plus those added since).
   private foldedText: string[] = [];
   private firstOfForm = new Int32Array(1024);
-  private readonly formByFolded = new Map<string, number>();
   private sorted: Int32Array<ArrayBuffer> = new Int32Array(0);
   private recent: number[] = [];
   private restoring = false;
@@ -71,10 +78,11 @@ export class SurfaceForms {
   /** The written form seen most often for an index term, or undefined when no current word has it. */
   displayOfTerm(term: string): string | undefined {
     let best = -1;
-    for (let s = this.firstOfTerm.get(term) ?? -1; s >= 0; s = this.nextInTerm[s]!) {
+    const t = this.strings.get(term);
+    for (let s = t === undefined ? -1 : this.firstOfTerm[t]! - 1; s >= 0; s = this.nextInTerm[s]!) {
       if (this.counts[s]! > 0 && (best < 0 || this.counts[s]! > this.counts[best]!)) best = s;
     }
-    return best < 0 ? undefined : this.surfaceText[best];
+    return best < 0 ? undefined : this.textOf(best);
   }
 
   /**
@@ -115,8 +123,9 @@ export class SurfaceForms {
 
   /** Every written form: text, folded form, index term, occurrences. */
   *surfaces(): Generator<[string, string, string, number]> {
-    for (let id = 0; id < this.surfaceText.length; id++) {
-      yield [this.surfaceText[id]!, this.foldedText[this.formOf[id]!]!, this.surfaceTerm[id]!, this.counts[id]!];
+    for (let id = 0; id < this.surfaceCount; id++) {
+      const text = this.stringText;
+      yield [text[this.surfaceString[id]!]!, this.foldedText[this.formOf[id]!]!, text[this.surfaceTerm[id]!]!, this.counts[id]!];
     }
   }
 
@@ -140,31 +149,60 @@ export class SurfaceForms {
       const known = this.byWord[word]!;
       if (known !== 0) return known - 1;
     }
-    const id = this.byText.get(surface);
-    if (id !== undefined && word >= 0) this.byWord[word] = id + 1;
+    const s = this.strings.get(surface);
+    const id = s === undefined ? 0 : this.surfaceByString[s]!;
+    if (id === 0) return undefined;
+    if (word >= 0) this.byWord[word] = id;
+    return id - 1;
+  }
+
+  private textOf(surface: number): string {
+    return this.stringText[this.surfaceString[surface]!]!;
+  }
+
+  /** The id of a string, added when new. */
+  private intern(text: string): number {
+    let id = this.strings.get(text);
+    if (id === undefined) {
+      id = this.stringText.length;
+      this.stringText.push(text);
+      this.strings.set(text, id);
+      const n = id + 1;
+      this.surfaceByString = grown(this.surfaceByString, n);
+      this.formByString = grown(this.formByString, n);
+      this.firstOfTerm = grown(this.firstOfTerm, n);
+      this.surfaceByString[id] = 0;
+      this.formByString[id] = 0;
+      this.firstOfTerm[id] = 0;
+    }
     return id;
   }
 
   private register(surface: string, folded: string, term: string, word: number): number {
-    const id = this.surfaceText.length;
-    this.surfaceText.push(surface);
-    this.surfaceTerm.push(term);
+    const id = this.surfaceCount++;
     const n = id + 1;
+    this.surfaceString = grown(this.surfaceString, n);
+    this.surfaceTerm = grown(this.surfaceTerm, n);
     this.counts = grown(this.counts, n);
     this.formOf = grown(this.formOf, n);
     this.nextInForm = grown(this.nextInForm, n);
     this.nextInTerm = grown(this.nextInTerm, n);
+    const s = this.intern(surface);
+    const f = this.intern(folded);
+    const t = this.intern(term);
+    this.surfaceString[id] = s;
+    this.surfaceTerm[id] = t;
     this.counts[id] = 0;
-    this.byText.set(surface, id);
+    this.surfaceByString[s] = id + 1;
     if (word >= 0) this.byWord[word] = id + 1;
 
-    let form = this.formByFolded.get(folded);
-    if (form === undefined) {
+    let form = this.formByString[f]! - 1;
+    if (form < 0) {
       form = this.foldedText.length;
-      this.foldedText.push(folded);
+      this.foldedText.push(this.stringText[f]!);
       this.firstOfForm = grown(this.firstOfForm, form + 1);
       this.firstOfForm[form] = -1;
-      this.formByFolded.set(folded, form);
+      this.formByString[f] = form + 1;
       this.recent.push(form);
       // Merged as they come (a pass over the sorted list per MAX_RECENT new words), so no question ever waits
       // for a large sort; a snapshot's restore sorts once at the end instead (`restored`).
@@ -173,8 +211,8 @@ export class SurfaceForms {
     this.formOf[id] = form;
     this.nextInForm[id] = this.firstOfForm[form]!;
     this.firstOfForm[form] = id;
-    this.nextInTerm[id] = this.firstOfTerm.get(term) ?? -1;
-    this.firstOfTerm.set(term, id);
+    this.nextInTerm[id] = this.firstOfTerm[t]! - 1;
+    this.firstOfTerm[t] = id + 1;
     return id;
   }
 
@@ -182,7 +220,7 @@ export class SurfaceForms {
   private commonest(form: number): string {
     let best = this.firstOfForm[form]!;
     for (let s = best; s >= 0; s = this.nextInForm[s]!) if (this.counts[s]! > this.counts[best]!) best = s;
-    return this.surfaceText[best]!;
+    return this.textOf(best);
   }
 
   /**
