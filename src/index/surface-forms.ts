@@ -230,15 +230,23 @@ export class SurfaceForms {
    */
   private merge(): void {
     const text = this.foldedText;
-    const recent = this.recent.sort((a, b) => (text[a]! < text[b]! ? -1 : text[a]! > text[b]! ? 1 : 0));
+    // Sorted as strings by the engine's own comparison (no comparator called per pair), then back to ids.
+    const keys = this.recent.map((form) => text[form]!).sort();
     const sorted = this.sorted;
-    const merged = new Int32Array(sorted.length + recent.length);
+    const merged = new Int32Array(sorted.length + keys.length);
     let copied = 0;
     let k = 0;
-    for (const form of recent) {
+    for (const key of keys) {
+      // Galloping from where the last one went: the next place is usually a short way on.
+      let step = 1;
       let lo = copied;
-      let hi = sorted.length;
-      const key = text[form]!;
+      let hi = copied;
+      while (hi < sorted.length && text[sorted[hi]!]! <= key) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+      }
+      if (hi > sorted.length) hi = sorted.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (text[sorted[mid]!]! <= key) lo = mid + 1;
@@ -247,7 +255,7 @@ export class SurfaceForms {
       merged.set(sorted.subarray(copied, lo), k);
       k += lo - copied;
       copied = lo;
-      merged[k++] = form;
+      merged[k++] = this.formByString[this.strings.get(key)!]! - 1;
     }
     merged.set(sorted.subarray(copied), k);
     this.sorted = merged;
