@@ -43,6 +43,7 @@ export function atomFeed(result: ArticleResults, site: string, self: string, mod
     language: 'nl',
     updated,
     copyright: '',
+    generator: 'nieuwszoeker',
     feedLinks: { atom: `${site}${self}` },
   });
   for (const entry of entries) feed.addItem(entry);

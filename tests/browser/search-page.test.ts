@@ -23,6 +23,7 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
     const { context, close } = await launchChromium({ javaScriptEnabled: false });
     try {
       const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
       await page.goto(`${server.url}/`);
       await page.getByLabel('Zoek in het nieuws').fill('NAVO');
       await Promise.all([page.waitForURL(/\?q=NAVO$/), page.getByRole('button', { name: 'Zoeken' }).click()]);
@@ -32,6 +33,18 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       expect(await page.locator('li.article-hit mark').allTextContents()).toEqual(['NAVO', 'NAVO']);
       expect((await page.locator('.summary').textContent())!.trim()).toMatch(/^1 artikel \(2 alinea's\)/);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'search-navo.png'), fullPage: true });
+
+      // Period and order are a plain form: newest first within May 2025 keeps both paragraphs; June has none.
+      await page.getByText('Periode en volgorde').click();
+      await page.getByRole('combobox', { name: /^Volgorde/ }).selectOption('nieuwste');
+      await page.getByLabel('Van', { exact: true }).fill('2025-05');
+      await Promise.all([page.waitForURL(/sortering=nieuwste/), page.getByRole('button', { name: 'Toepassen' }).click()]);
+      expect(page.url()).toContain('van=2025-05');
+      expect(await page.locator('li.article-hit mark').allTextContents()).toEqual(['NAVO', 'NAVO']);
+      await page.getByLabel('Van', { exact: true }).fill('2025-06');
+      await Promise.all([page.waitForURL(/van=2025-06/), page.getByRole('button', { name: 'Toepassen' }).click()]);
+      expect(await page.locator('li.article-hit').count()).toBe(0);
+      await Promise.all([page.waitForURL(/\?q=NAVO$/), page.goto(`${server.url}/?q=NAVO`)]);
 
       // The paragraph view is a plain link away.
       await Promise.all([page.waitForURL(/weergave=alineas/), page.getByRole('link', { name: 'Per alinea' }).click()]);

@@ -26,6 +26,7 @@ describe('http feeds', () => {
       const feed = parseFeed(res.text);
       expect(feed.meta.type).toBe('atom');
       expect(feed.title).toBe('nieuwszoeker: NAVO');
+      expect(feed.generator?.label).toBe('nieuwszoeker');
       expect(feed.items.map((i) => i.id)).toEqual(['nieuw', SEED_ID, 'oud', 'zonder-datum'].map((id) => `${site}/articles/${id}`));
       const seed = feed.items[1]!;
       expect(seed.url).toBe(`${site}/articles/${SEED_ID}?q=NAVO#p-16`);
