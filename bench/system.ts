@@ -3,11 +3,12 @@
  * server (src/main.ts as a child process) on one corpus folder. Each figure is the median over `runs` runs.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { DEFAULT_QUERIES, copiedCorpus, measureFreshness, withBenchServer, type FreshnessSamples } from './freshness.js';
 import { isMain, percentile } from './server.js';
 import { startupBenchmark, type StartupRun } from './startup.js';
-import { median } from './words.js';
+import { median, REPO_ROOT } from './words.js';
 
 export interface SystemResult {
   http?: { searchReqPerSec: number; searchP99Ms: number; trivialReqPerSec: number; trivialP99Ms: number };
@@ -120,7 +121,8 @@ export async function runSystemBenchmarks(opts: {
   if (!(opts.runs >= 1)) throw new Error(`system: runs must be at least 1, got ${opts.runs}`);
   const log = (message: string) => console.error(`[system ${opts.size}] ${message}`);
   const result: SystemResult = {};
-  const raw: Record<string, unknown> = { size: opts.size, corpusDir: opts.corpusDir, runs: opts.runs, queries: opts.queries.length };
+  // The corpus as a path inside the repository: the results are committed and read on other machines.
+  const raw: Record<string, unknown> = { size: opts.size, corpusDir: relative(REPO_ROOT, opts.corpusDir), runs: opts.runs, queries: opts.queries.length };
   const began = performance.now();
 
   if (parts.includes('http') || parts.includes('freshness')) {
