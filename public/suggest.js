@@ -28,6 +28,9 @@
   input.setAttribute('aria-controls', listbox.id);
 
   function close() {
+    // Also drop what is pending: a timer or an answer on its way must not reopen a list closed by hand.
+    clearTimeout(timer);
+    requested = null;
     listbox.hidden = true;
     input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
@@ -92,6 +95,8 @@
   }
 
   input.addEventListener('input', function () {
+    // The highlighted option completed the old text; Enter now submits what is typed.
+    if (active >= 0) highlight(-1);
     clearTimeout(timer);
     timer = setTimeout(fetchSuggestions, 120);
   });

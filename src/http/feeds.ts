@@ -44,6 +44,8 @@ export function atomFeed(result: ArticleResults, site: string, self: string, mod
     updated,
     copyright: '',
     generator: 'nieuwszoeker',
+    // RFC 4287 4.1.1: a feed must name an author unless every entry does; ours have none of their own.
+    author: { name: 'nieuwszoeker' },
     feedLinks: { atom: `${site}${self}` },
   });
   for (const entry of entries) feed.addItem(entry);

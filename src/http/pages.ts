@@ -49,7 +49,8 @@ export function pagesRouter({ index, searcher, status }: AppDeps & { status: Non
       throw error;
     }
     const pages = Math.min(Math.ceil(result.total / PAGE_SIZE), maxPage());
-    res.render('search', { ...base, result, page: state.page, pages });
+    // A page past the last one (a stale link, a hand-edited URL) says so instead of showing an empty list.
+    res.status(state.page > pages && pages > 0 ? 404 : 200).render('search', { ...base, result, page: state.page, pages });
   });
 
   router.get('/articles/:id', function articlePage(req: Request, res: Response) {

@@ -30,7 +30,8 @@ const query = z
       ctx.addIssue({ code: 'custom', message: `q must be at most ${MAX_QUERY_LENGTH} characters (got ${value.length})` });
     }
   })
-  .transform((value) => (value as string).trim());
+  // Kept as sent, not trimmed: a bad query's `position` counts from q as the client typed it.
+  .transform((value) => value as string);
 
 /** One of a few words; absent or empty takes the default. */
 function oneOf<const T extends readonly [string, ...string[]]>(field: string, values: T, fallback: T[number]) {

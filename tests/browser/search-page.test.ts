@@ -106,6 +106,47 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
     }
   });
 
+  it('closes the suggestions for good on Escape: an answer still on its way does not reopen them', async () => {
+    const { context, close } = await launchChromium();
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      // A slow network: the suggestions arrive 400 ms after they are asked for.
+      await page.route('**/api/suggest**', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await route.continue();
+      });
+      await page.goto(`${server.url}/`);
+      const box = page.getByRole('combobox', { name: 'Zoek in het nieuws' });
+      await box.pressSequentially('oekr', { delay: 20 });
+      await page.waitForTimeout(200); // asked, not yet answered
+      await box.press('Escape');
+      await page.waitForTimeout(700);
+      expect(await page.getByRole('listbox', { name: 'Suggesties' }).isVisible()).toBe(false);
+      expect(await box.getAttribute('aria-expanded')).toBe('false');
+    } finally {
+      await close();
+    }
+  });
+
+  it('submits the text typed after an option was highlighted, not the option', async () => {
+    const { context, close } = await launchChromium();
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${server.url}/`);
+      const box = page.getByRole('combobox', { name: 'Zoek in het nieuws' });
+      await box.pressSequentially('oekr', { delay: 20 });
+      await expect.poll(() => page.getByRole('listbox', { name: 'Suggesties' }).isVisible()).toBe(true);
+      await box.press('ArrowDown');
+      await box.pressSequentially(' NAVO', { delay: 10 });
+      await Promise.all([page.waitForURL(/\?q=/), box.press('Enter')]);
+      expect(new URL(page.url()).searchParams.get('q')).toBe('oekr NAVO');
+    } finally {
+      await close();
+    }
+  });
+
   it('fits a phone screen: no sideways scrolling, search box and button full width', async () => {
     const { context, close } = await launchChromium({ viewport: { width: 360, height: 740 } });
     try {

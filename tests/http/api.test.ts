@@ -71,7 +71,8 @@ describe('http api', () => {
           if (res.status === 400) {
             expect(['bad_query', 'too_deeply_nested', 'too_many_terms', 'too_many_expansions']).toContain(res.body.error.code);
             expect(res.body.error.position).toBeGreaterThanOrEqual(0);
-            expect(res.body.error.position).toBeLessThan(q.trim().length);
+            expect(res.body.error.position).toBeLessThan(q.trimEnd().length);
+            expect(res.body.error.position).toBeGreaterThanOrEqual(q.length - q.trimStart().length);
             return;
           }
           expect(res.status).toBe(200);
@@ -87,6 +88,9 @@ describe('http api', () => {
       expect(res.body).toEqual({ error: { code: 'bad_query', message: 'this quotation mark is never closed', position: 5 } });
       const deep = await request(app).get('/api/search').query({ q: '(((((((((NAVO)))))))))' });
       expect([deep.status, deep.body.error.code, deep.body.error.position]).toEqual([400, 'too_deeply_nested', 8]);
+      // Counted from q as sent, leading blanks included.
+      const padded = await request(app).get('/api/search').query({ q: '  Rusland "NAVO' });
+      expect([padded.status, padded.body.error.position]).toEqual([400, 10]);
     });
   });
 

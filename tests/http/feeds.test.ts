@@ -27,6 +27,8 @@ describe('http feeds', () => {
       expect(feed.meta.type).toBe('atom');
       expect(feed.title).toBe('nieuwszoeker: NAVO');
       expect(feed.generator?.label).toBe('nieuwszoeker');
+      // RFC 4287 4.1.1: the feed names an author, as its entries name none.
+      expect(new XMLParser().parse(res.text).feed.author).toEqual({ name: 'nieuwszoeker' });
       expect(feed.items.map((i) => i.id)).toEqual(['nieuw', SEED_ID, 'oud', 'zonder-datum'].map((id) => `${site}/articles/${id}`));
       const seed = feed.items[1]!;
       expect(seed.url).toBe(`${site}/articles/${SEED_ID}?q=NAVO#p-16`);

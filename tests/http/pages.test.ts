@@ -107,6 +107,14 @@ describe('http pages', () => {
       expect(page.status).toBe(400);
       expect(page.text).toContain('Het paginanummer moet een geheel getal');
     });
+
+    it('says so for a page past the last one, with a link to the last, instead of an empty list', async () => {
+      const res = await request(app).get('/?q=NAVO&pagina=5&sortering=nieuwste');
+      expect(res.status).toBe(404);
+      expect(res.text).not.toContain('<ol class="hits"');
+      expect(res.text).toContain('Pagina 5 bestaat niet: deze zoekopdracht heeft 1 pagina.');
+      expect(res.text).toContain('href="/?q=NAVO&amp;sortering=nieuwste">Naar pagina 1</a>');
+    });
   });
 
   describe('GET / with the query language, order, periods and the month histogram', () => {
