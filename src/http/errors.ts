@@ -64,7 +64,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
  */
 export function isApiUrl(url: string): boolean {
   const end = url.search(/[?#]/);
-  const path = (end < 0 ? url : url.slice(0, end)).toLowerCase();
+  // Runs of slashes count as one (`//api/search` is still the API), as in any path.
+  const path = (end < 0 ? url : url.slice(0, end)).toLowerCase().replace(/\/{2,}/g, '/');
   return path === '/api' || path.startsWith('/api/');
 }
 

@@ -97,7 +97,8 @@ function pageState(req: Request): PageState & { problem?: string } {
   if (Array.isArray(req.query.q)) return { ...state, q: '', problem: 'Geef één zoekopdracht op.' };
   if (state.q.length > MAX_QUERY_LENGTH) return { ...state, problem: `Uw zoekopdracht is te lang: hoogstens ${MAX_QUERY_LENGTH} tekens.` };
   const pageParam = req.query.pagina;
-  const page = pageParam === undefined || pageParam === '' ? 1 : Number(pageParam);
+  // Digits only, as the API's numbers: `1e1` or `0x2` are not page numbers.
+  const page = pageParam === undefined || pageParam === '' ? 1 : typeof pageParam === 'string' && /^\d{1,6}$/.test(pageParam) ? Number(pageParam) : NaN;
   if (!Number.isInteger(page) || page < 1 || page > maxPage()) return { ...state, problem: `Het paginanummer moet een geheel getal van 1 tot ${maxPage()} zijn.` };
   state.page = page;
   for (const [name, key] of [['van', 'from'], ['tot', 'to']] as const) {

@@ -214,7 +214,7 @@ describe('http api', () => {
   describe('unknown API routes', () => {
     it('answer 404 JSON, with or without a query string, in any case', async () => {
       await expectError('/api/bestaat-niet', 404, 'not_found');
-      for (const path of ['/api', '/api?q=', '/api?q=NAVO&limit=1', '/API?x', '/api/?q=', '/Api/bestaat-niet?q=1']) {
+      for (const path of ['/api', '/api?q=', '/api?q=NAVO&limit=1', '/API?x', '/api/?q=', '/Api/bestaat-niet?q=1', '//api/search?q=NAVO', '/api//bestaat-niet']) {
         const res = await request(app).get(path);
         expect([res.status, res.type, res.body.error?.code], path).toEqual([404, 'application/json', 'not_found']);
       }

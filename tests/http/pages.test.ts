@@ -103,9 +103,11 @@ describe('http pages', () => {
       const long = await request(app).get(`/?q=${'a'.repeat(501)}`);
       expect(long.status).toBe(400);
       expect(long.text).toContain('Uw zoekopdracht is te lang');
-      const page = await request(app).get('/?q=NAVO&pagina=nul');
-      expect(page.status).toBe(400);
-      expect(page.text).toContain('Het paginanummer moet een geheel getal');
+      for (const bad of ['nul', '1e1', '0x2', '1.5', '-1', '0']) {
+        const page = await request(app).get(`/?q=NAVO&pagina=${bad}`);
+        expect(page.status, bad).toBe(400);
+        expect(page.text, bad).toContain('Het paginanummer moet een geheel getal');
+      }
     });
 
     it('says so for a page past the last one, with a link to the last, instead of an empty list', async () => {
