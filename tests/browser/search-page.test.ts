@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium } from '../helpers/browser.js';
+import { browserAvailable, withPage } from '../helpers/browser.js';
 import { buildApp, SEED_ID } from '../helpers/corpus.js';
 import { listenLocal } from '../helpers/server.js';
 import { REPO_ROOT } from '../helpers/shared.js';
@@ -20,10 +20,7 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
   });
 
   it('searches NAVO without JavaScript, shows marked hits, and follows one to its paragraph', async () => {
-    const { context, close } = await launchChromium({ javaScriptEnabled: false });
-    try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+    await withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${server.url}/`);
       await page.getByLabel('Zoek in het nieuws').fill('NAVO');
       await Promise.all([page.waitForURL(/\?q=NAVO$/), page.getByRole('button', { name: 'Zoeken' }).click()]);
@@ -62,15 +59,11 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       expect(box!.y).toBeGreaterThanOrEqual(0);
       expect(box!.y).toBeLessThan(800);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'article-navo-p16.png') });
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('offers completions as you type, chosen with the keyboard, under a policy that allows only its own script', async () => {
-    const { context, close } = await launchChromium();
-    try {
-      const page = await context.newPage();
+    await withPage({}, async (page) => {
       const violations: string[] = [];
       page.on('console', (message) => {
         if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
@@ -101,16 +94,11 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       expect(await listbox.isVisible()).toBe(false);
       expect(await box.inputValue()).toBe('Kreml');
       expect(violations).toEqual([]);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('closes the suggestions for good on Escape: an answer still on its way does not reopen them', async () => {
-    const { context, close } = await launchChromium();
-    try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+    await withPage({}, async (page) => {
       // A slow network: the suggestions arrive 400 ms after they are asked for.
       await page.route('**/api/suggest**', async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 400));
@@ -124,16 +112,11 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       await page.waitForTimeout(700);
       expect(await page.getByRole('listbox', { name: 'Suggesties' }).isVisible()).toBe(false);
       expect(await box.getAttribute('aria-expanded')).toBe('false');
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('submits the text typed after an option was highlighted, not the option', async () => {
-    const { context, close } = await launchChromium();
-    try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+    await withPage({}, async (page) => {
       await page.goto(`${server.url}/`);
       const box = page.getByRole('combobox', { name: 'Zoek in het nieuws' });
       await box.pressSequentially('oekr', { delay: 20 });
@@ -142,15 +125,11 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       await box.pressSequentially(' NAVO', { delay: 10 });
       await Promise.all([page.waitForURL(/\?q=/), box.press('Enter')]);
       expect(new URL(page.url()).searchParams.get('q')).toBe('oekr NAVO');
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('fits a phone screen: no sideways scrolling, search box and button full width', async () => {
-    const { context, close } = await launchChromium({ viewport: { width: 360, height: 740 } });
-    try {
-      const page = await context.newPage();
+    await withPage({ viewport: { width: 360, height: 740 } }, async (page) => {
       for (const path of ['/', '/?q=Kremlin-woordvoerder', `/articles/${SEED_ID}?q=NAVO`]) {
         await page.goto(`${server.url}${path}`);
         const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
@@ -160,8 +139,6 @@ describe.skipIf(!hasBrowser)('search page in headless Chromium', () => {
       const input = await page.getByLabel('Zoek in het nieuws').boundingBox();
       expect(input!.width).toBeGreaterThan(300);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'search-navo-phone.png'), fullPage: true });
-    } finally {
-      await close();
-    }
+    });
   });
 });

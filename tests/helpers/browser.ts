@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -55,4 +55,19 @@ export async function launchChromium(
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `use` on a new page of a fresh Chromium (see `launchChromium`), with a 10 s limit on every action so a
+ * missing element fails the test with its name instead of hanging, and closes the browser whatever happens.
+ */
+export async function withPage(options: Parameters<typeof launchChromium>[0], use: (page: Page) => Promise<void>): Promise<void> {
+  const { context, close } = await launchChromium(options);
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await use(page);
+  } finally {
+    await close();
+  }
 }

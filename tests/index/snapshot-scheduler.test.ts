@@ -86,6 +86,17 @@ describe('SnapshotScheduler', () => {
   const started = () => vi.mocked(mkdir).mock.calls.filter(([path]) => path === dir).length;
   const schedule = (logger: Logger, delayMs: number, maxDelayMs: number) =>
     (scheduler = new SnapshotScheduler(fixtureIndex(), dir, logger, { delayMs, maxDelayMs }));
+  /** A scheduler (1 s quiet time, 5 s at most) whose first write has started and is held until `first.release()`. */
+  async function writeHeld() {
+    fakeClock();
+    const log = snapshotLog();
+    schedule(log.logger, 1_000, 5_000);
+    const first = holdNextWrite();
+    scheduler!.changed();
+    await advance(1_100);
+    expect(started()).toBe(1);
+    return { ...log, first };
+  }
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-scheduler-'));
@@ -231,13 +242,7 @@ describe('SnapshotScheduler', () => {
     });
 
     it('starts no write while one runs, and writes once more after it for the changes that came meanwhile', async () => {
-      fakeClock();
-      const { logger, written } = snapshotLog();
-      schedule(logger, 1_000, 5_000);
-      const first = holdNextWrite();
-      scheduler!.changed();
-      await advance(1_100);
-      expect(started()).toBe(1);
+      const { written, first } = await writeHeld();
       // Changes during the write, for far longer than maxDelayMs: still no second, concurrent write.
       for (let i = 0; i < 10; i++) {
         scheduler!.changed();
@@ -298,13 +303,7 @@ describe('SnapshotScheduler', () => {
     });
 
     it('waits for a running write, then writes the changes that came during it', async () => {
-      fakeClock();
-      const { logger, written } = snapshotLog();
-      schedule(logger, 1_000, 5_000);
-      const first = holdNextWrite();
-      scheduler!.changed();
-      await advance(1_100);
-      expect(started()).toBe(1);
+      const { written, first } = await writeHeld();
       scheduler!.changed();
       let flushed = false;
       const flushing = scheduler!.flush().then(() => (flushed = true));
@@ -319,12 +318,7 @@ describe('SnapshotScheduler', () => {
     // The running write reschedules itself when it ends; flush writes those changes itself, so that timer
     // must not write a third, redundant snapshot of an unchanged index.
     it('leaves no further write scheduled after flushing during a write', async () => {
-      fakeClock();
-      const { logger, written } = snapshotLog();
-      schedule(logger, 1_000, 5_000);
-      const first = holdNextWrite();
-      scheduler!.changed();
-      await advance(1_100);
+      const { written, first } = await writeHeld();
       scheduler!.changed();
       const flushing = scheduler!.flush();
       first.release();
@@ -353,12 +347,7 @@ describe('SnapshotScheduler', () => {
     });
 
     it('lets a running write finish but starts none after it', async () => {
-      fakeClock();
-      const { logger, written } = snapshotLog();
-      schedule(logger, 1_000, 5_000);
-      const first = holdNextWrite();
-      scheduler!.changed();
-      await advance(1_100);
+      const { written, first } = await writeHeld();
       scheduler!.changed(); // would be written after the running write
       scheduler!.stop();
       first.release();
