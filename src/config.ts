@@ -8,6 +8,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   ARTICLES_DIR: z.string().min(1).default('data/articles'),
   INDEX_DIR: z.string().min(1).default('data/.index'),
+  SYNONYMS_FILE: z.string().min(1).default('data/synonyms.txt'),
   ADMIN_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   SNAPSHOT_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   STEMMER: z.enum(STEMMER_NAMES as ['dutch', 'dutch_porter']).default('dutch'),
@@ -21,6 +22,8 @@ export interface Config {
   articlesDir: string;
   /** Absolute path of the snapshot folder. */
   indexDir: string;
+  /** Absolute path of the synonym file (reloaded when it changes; may be missing). */
+  synonymsFile: string;
   /** Enables the admin API when set. */
   adminToken: string | undefined;
   snapshotDelayMs: number;
@@ -45,6 +48,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     articlesDir: resolve(c.ARTICLES_DIR),
     indexDir: resolve(c.INDEX_DIR),
+    synonymsFile: resolve(c.SYNONYMS_FILE),
     adminToken: c.ADMIN_TOKEN,
     snapshotDelayMs: c.SNAPSHOT_DELAY_MS,
     stemmer: c.STEMMER,

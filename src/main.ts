@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const service = new SearchService(
-    { articlesDir: config.articlesDir, indexDir: config.indexDir, stemmer: config.stemmer, snapshotDelayMs: config.snapshotDelayMs },
+    { articlesDir: config.articlesDir, indexDir: config.indexDir, stemmer: config.stemmer, synonymsFile: config.synonymsFile, snapshotDelayMs: config.snapshotDelayMs },
     logger,
   );
   const app = createApp({

@@ -15,12 +15,15 @@ import { readSnapshot, SnapshotError } from './index/snapshot.js';
 import type { ServiceStatus } from './http/status.js';
 import type { Logger } from './logger.js';
 import { Searcher } from './search/search.js';
+import { SynonymFile } from './search/synonym-file.js';
 
 export interface ServiceOptions {
   articlesDir: string;
   indexDir: string;
   stemmer: StemmerName;
-  /** Watch ARTICLES_DIR for changes (default true). */
+  /** The synonym file (Solr format); none when unset or missing. Watched with the articles. */
+  synonymsFile?: string;
+  /** Watch ARTICLES_DIR (and the synonym file) for changes (default true). */
   watch?: boolean;
   /** Quiet time after changes before the snapshot is rewritten. */
   snapshotDelayMs?: number;
@@ -40,6 +43,7 @@ export class SearchService {
   readonly indexer: Indexer;
   readonly store: ArticleStore;
   readonly snapshots: SnapshotScheduler;
+  readonly synonyms: SynonymFile | null;
   private ready = false;
 
   constructor(
@@ -47,7 +51,9 @@ export class SearchService {
     private readonly logger: Logger,
   ) {
     this.index = new SearchIndex(createAnalyzer({ stemmer: options.stemmer }));
-    this.searcher = new Searcher(this.index);
+    const synonyms = options.synonymsFile === undefined ? null : new SynonymFile(options.synonymsFile, this.index.analyzer, logger);
+    this.synonyms = synonyms;
+    this.searcher = new Searcher(this.index, synonyms === null ? undefined : () => synonyms.current);
     this.indexer = new Indexer(this.index, logger);
     this.store = new FolderArticleStore(options.articlesDir, logger, options.stableMs === undefined ? {} : { stableMs: options.stableMs });
     this.snapshots = new SnapshotScheduler(this.index, options.indexDir, logger, options.snapshotDelayMs === undefined ? {} : { delayMs: options.snapshotDelayMs });
@@ -73,6 +79,10 @@ export class SearchService {
     const started = performance.now();
     await mkdir(this.options.indexDir, { recursive: true });
     await this.store.open();
+    if (this.synonyms !== null) {
+      await this.synonyms.load();
+      if (this.options.watch !== false) await this.synonyms.watch();
+    }
     const snapshot = await this.loadSnapshot();
     const apply = (changes: Parameters<Indexer['apply']>[0]) => this.indexer.apply(changes).then(() => undefined);
     // Watch first, so nothing written during the scan is missed; the scan's batches share the store's lock
@@ -94,6 +104,7 @@ export class SearchService {
 
   /** Stops watching and writes any pending snapshot. */
   async stop(): Promise<void> {
+    await this.synonyms?.close();
     await this.store.close();
     await this.snapshots.flush();
     this.snapshots.stop();

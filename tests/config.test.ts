@@ -10,6 +10,7 @@ describe('config', () => {
         host: '127.0.0.1',
         articlesDir: resolve('data/articles'),
         indexDir: resolve('data/.index'),
+        synonymsFile: resolve('data/synonyms.txt'),
         adminToken: undefined,
         snapshotDelayMs: 5000,
         stemmer: 'dutch',

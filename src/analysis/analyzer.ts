@@ -1,7 +1,11 @@
 /**
  * The Dutch analyzer: text → words with offsets → normalized form → stopword check → stem → folded
- * index terms. One code path serves documents, queries and highlighting, so the three always agree.
+ * index terms, with the stems of irregular forms' lemmas and of closed compounds' parts. One code path
+ * serves documents, queries and highlighting, so the three always agree.
  */
+import { splitCompound, type CompoundPart } from './decompound.js';
+import { irregularLemmas } from './irregular.js';
+import { compoundLexicon, MIN_PART_LENGTH } from './lexicon.js';
 import { foldDiacritics, normalizeWord } from './normalize.js';
 import { DEFAULT_STEMMER, stemmerByName, type StemmerName } from './stemmers.js';
 import { DUTCH_STOPWORDS } from './stopwords.js';
@@ -11,7 +15,7 @@ import { forEachWord, hasDigit } from './tokenize.js';
  * Bump when a change to the analyzer changes any index term: a persisted index built with another
  * version must be rebuilt.
  */
-export const ANALYZER_REVISION = 2;
+export const ANALYZER_REVISION = 3;
 
 /** Words (or compound wholes) longer than this, normalized, are kept as tokens but not indexed. */
 export const MAX_TERM_LENGTH = 64;
@@ -19,10 +23,16 @@ export const MAX_TERM_LENGTH = 64;
 /**
  * Distinct written words whose analysis each analyzer remembers. Word frequencies follow Zipf's law, so
  * the words met first are mostly the frequent ones and a bounded memo serves nearly every token: indexing
- * and highlighting then stem each distinct word once instead of at every occurrence. Beyond the bound new
- * words are analyzed without being remembered (no eviction churn; memory stays bounded, a few MB).
+ * and highlighting then analyze each distinct word once instead of at every occurrence. Beyond the bound new
+ * words are analyzed without being remembered (no eviction churn; memory stays bounded). Splitting compounds
+ * made a word's analysis about twice as costly, so the bound is generous: at 100,000 paragraphs of the
+ * benchmark corpus (245,000 distinct words) 200,000 entries took indexing from 13.4 s to 9.0 s for about
+ * 75 MB, which the compact postings had saved several times over (DESIGN.md, "Compounds").
  */
-export const WORD_MEMO_SIZE = 50_000;
+export const WORD_MEMO_SIZE = 200_000;
+
+/** Compound parts (as words) whose terms each analyzer remembers: parts recur, see `termsOfPart`. */
+export const PART_MEMO_SIZE = 20_000;
 
 /** One word of the text, as the analyzer sees it. */
 export interface Token {
@@ -38,8 +48,17 @@ export interface Token {
   stem: string;
   /** On the stop list (compared without diacritics): never indexed, but still a token with offsets. */
   stopword: boolean;
-  /** The index terms this word contributes itself (a compound's parts add their own). */
+  /**
+   * The index terms this word contributes itself (a hyphenated compound's parts add their own): its stem,
+   * the stem without diacritics where that differs, and an irregular form's lemma's stem (`zei` → `zegg`).
+   */
   terms: readonly string[];
+  /** A closed compound's parts' terms (`telefoongesprek` → `telefoon`, `sprek`): the index's parts field. */
+  partTerms: readonly string[];
+  /** A closed compound's parts, offsets within `normalized` (`veiligheids`·`garanties`). */
+  compound?: readonly CompoundPart[];
+  /** The lemma of an irregular form (`zei` → `zeggen`), whose stem is among `terms`. */
+  lemma?: string;
   /** A hyphenated compound's parts, each a token of its own (`Kremlin`, `woordvoerder`). */
   parts?: Token[];
   /**
@@ -54,6 +73,12 @@ interface WordAnalysis {
   stem: string;
   stopword: boolean;
   terms: readonly string[];
+  /** A closed compound's parts' terms (none of them in `terms`), or the shared empty array. */
+  partTerms: readonly string[];
+  /** `terms` then `partTerms`: every term the word is marked for (the same array as `terms` without parts). */
+  matchTerms: readonly string[];
+  compound: readonly CompoundPart[] | null;
+  lemma: string | null;
   key: string;
   /** The word normalized and without diacritics (`oekraine`): how suggestions look words up. */
   folded: string;
@@ -81,7 +106,10 @@ export function termsOfKey(key: string): string[] {
   return key.split(KEY_TERM_SEPARATOR);
 }
 
-/** Receives a word's `[start, end)` offsets and index terms (shared and frozen: read, never keep or change). */
+/**
+ * Receives a word's `[start, end)` offsets and every term it is matched on, in either field: its own and a
+ * closed compound's parts' (shared and frozen: read, never keep or change).
+ */
 export type TermsVisitor = (start: number, end: number, terms: readonly string[], part: boolean) => void;
 
 /**
@@ -97,11 +125,17 @@ export type PositionVisitor = (
   surface: string,
   folded: string,
   word: number,
+  /** A closed compound's parts' terms (frozen; usually the shared empty array). */
+  partTerms: readonly string[],
 ) => void;
 
 export interface AnalyzerOptions {
   /** Snowball algorithm: `dutch` (Kraaij-Pohlmann, default) or `dutch_porter`. */
   stemmer?: StemmerName;
+  /** Split closed compounds into parts (default true); off, the analyzer is the stemmer alone. */
+  decompound?: boolean;
+  /** Index irregular forms with their lemma's stem too (default true). */
+  irregularForms?: boolean;
 }
 
 export interface Analyzer {
@@ -112,13 +146,18 @@ export interface Analyzer {
   analyze(text: string): Token[];
   /** The index terms of `text`, in order: what the index stores for it. Same result as `analyze`, faster. */
   indexTerms(text: string): string[];
+  /** The terms of the closed compounds' parts in `text`, in order: the index's parts field. */
+  partTerms(text: string): string[];
   /**
    * Every word's offsets and index terms, without building tokens (the highlighter's path: it allocates
-   * next to nothing). A compound is visited whole, then each part with `part` true. With `initials` (the
-   * first UTF-16 code units of the terms of interest), words whose terms cannot start with one of them are
-   * skipped unanalyzed (see `mayStartTermWith`).
+   * next to nothing). A hyphenated compound is visited whole, then each part with `part` true. Every term
+   * the analyzer emits for a word (`analyze`'s `terms` and `partTerms`) is among the terms visited for it.
+   * With `letters` (of the terms of interest, from `lettersOf`), words none of whose terms can be among
+   * them are skipped unanalyzed (see `mayStartTermWith`).
    */
-  forEachTerms(text: string, visit: TermsVisitor, initials?: ReadonlySet<number>): void;
+  forEachTerms(text: string, visit: TermsVisitor, letters?: TermLetters): void;
+  /** What `forEachTerms` needs to know of the terms of interest to skip the words that cannot hold one. */
+  lettersOf(terms: Iterable<string>): TermLetters;
   /**
    * Every position of `text` in order: each word, or for a hyphenated compound each of its parts, stopwords
    * included (they keep their place in phrases). The index terms of all positions, in order, are exactly
@@ -126,6 +165,8 @@ export interface Analyzer {
    * the same way to find a matched phrase's offsets.
    */
   forEachPosition(text: string, visit: PositionVisitor): void;
+  /** The lexicon's release, when compounds are split. */
+  readonly lexicon: string | null;
   /** MiniSearch's `tokenize` hook: the words of `text` as written. */
   tokenize(text: string): string[];
   /** MiniSearch's `processTerm` hook: the index terms of one word, or null for a stopword. */
@@ -139,6 +180,8 @@ export interface Analyzer {
 export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const stemmerName = options.stemmer ?? DEFAULT_STEMMER;
   const stem = stemmerByName(stemmerName);
+  const lexicon = options.decompound === false ? null : compoundLexicon();
+  const irregular = options.irregularForms === false ? new Map<string, string>() : irregularLemmas();
 
   /**
    * Index terms of one normalized word. Stem first, then fold: Snowball's rules read the diacritics
@@ -147,22 +190,71 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
    * measurements behind this order.
    */
   function analyzeWord(normalized: string): WordAnalysis {
-    if (normalized.length === 0 || normalized.length > MAX_TERM_LENGTH) {
-      return { stem: normalized, stopword: false, terms: [], key: '', folded: '' };
-    }
+    if (normalized.length === 0 || normalized.length > MAX_TERM_LENGTH) return unindexed(normalized, '', false, '');
     const folded = foldDiacritics(normalized);
-    if (folded.length === 0) return { stem: normalized, stopword: false, terms: [], key: '', folded };
-    if (DUTCH_STOPWORDS.has(folded)) return { stem: stemUnlessNumber(normalized), stopword: true, terms: [], key: positionKey([], folded), folded };
-    if (hasDigit(normalized)) return indexed(normalized, [folded], folded);
-    const stemmed = stem(normalized);
-    if (folded === normalized) return indexed(stemmed, [stemmed], folded);
-    const primary = foldDiacritics(stemmed);
-    const alternative = stem(folded);
-    return indexed(stemmed, primary === alternative ? [primary] : [primary, alternative], folded);
+    if (folded.length === 0) return unindexed(normalized, folded, false, '');
+    if (DUTCH_STOPWORDS.has(folded)) return unindexed(stemUnlessNumber(normalized), folded, true, positionKey([], folded));
+    if (hasDigit(normalized)) return indexed(normalized, [folded], folded, null, null);
+    const { stemmed, terms, lemma } = wordTerms(normalized, folded);
+    const compound = lexicon === null ? null : splitCompound(normalized, lexicon);
+    return indexed(stemmed, terms, folded, compound, lemma);
   }
 
-  function indexed(stemmed: string, terms: string[], folded: string): WordAnalysis {
-    return { stem: stemmed, stopword: false, terms, key: positionKey(terms, null), folded };
+  /** A word's own terms: its stem, the stem of its folded form where different, its lemma's stem. */
+  function wordTerms(normalized: string, folded: string): { stemmed: string; terms: string[]; lemma: string | null } {
+    const stemmed = stem(normalized);
+    let terms: string[];
+    if (folded === normalized) terms = [stemmed];
+    else {
+      const primary = foldDiacritics(stemmed);
+      const alternative = stem(folded);
+      terms = primary === alternative ? [primary] : [primary, alternative];
+    }
+    const lemma = irregular.get(normalized) ?? irregular.get(folded) ?? null;
+    if (lemma !== null) {
+      const lemmaTerm = foldDiacritics(stem(lemma));
+      if (!terms.includes(lemmaTerm)) terms.push(lemmaTerm);
+    }
+    return { stemmed, terms, lemma };
+  }
+
+  /**
+   * The terms of a compound's parts: a first or middle part is indexed as its lemma (`veiligheids` as
+   * `veiligheid`), the last as written (`garanties`), each as a word of its own would be. Terms the word
+   * has itself, and stopwords, are left out.
+   */
+  function partTermsOf(compound: readonly CompoundPart[], own: readonly string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < compound.length; i++) {
+      const part = compound[i]!;
+      for (const term of termsOfPart(i === compound.length - 1 ? part.text : part.lemma)) if (!own.includes(term) && !out.includes(term)) out.push(term);
+    }
+    return out;
+  }
+
+  /**
+   * A part's terms as a word of its own, remembered (a bounded number): parts recur across compounds far
+   * more than the compounds do, so most are stemmed once.
+   */
+  const partMemo = new Map<string, readonly string[]>();
+  function termsOfPart(word: string): readonly string[] {
+    const known = partMemo.get(word);
+    if (known !== undefined) return known;
+    const folded = foldDiacritics(word);
+    const terms = DUTCH_STOPWORDS.has(folded) ? NO_TERMS : Object.freeze(wordTerms(word, folded).terms);
+    if (partMemo.size < PART_MEMO_SIZE) partMemo.set(word, terms);
+    return terms;
+  }
+
+  function unindexed(stemmed: string, folded: string, stopword: boolean, key: string): WordAnalysis {
+    return { stem: stemmed, stopword, terms: NO_TERMS, partTerms: NO_TERMS, matchTerms: NO_TERMS, compound: null, lemma: null, key, folded };
+  }
+
+  function indexed(stemmed: string, terms: string[], folded: string, compound: readonly CompoundPart[] | null, lemma: string | null): WordAnalysis {
+    Object.freeze(terms);
+    const partTerms = compound === null ? NO_TERMS : Object.freeze(partTermsOf(compound, terms));
+    const matchTerms = partTerms.length === 0 ? terms : Object.freeze([...terms, ...partTerms]);
+    return { stem: stemmed, stopword: false, terms, partTerms, matchTerms, compound: partTerms.length === 0 ? null : compound, lemma, key: positionKey(terms, null), folded };
   }
 
   /**
@@ -176,7 +268,6 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     if (known !== undefined) return known;
     const normalized = normalizeWord(surface);
     const analysis = analyzeWord(normalized);
-    Object.freeze(analysis.terms);
     const remembered = memo.size < WORD_MEMO_SIZE;
     const entry = Object.freeze({ normalized, analysis: Object.freeze(analysis), word: remembered ? memo.size : -1 });
     if (remembered) memo.set(surface, entry);
@@ -190,7 +281,10 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   function wordToken(text: string, start: number, end: number): Token {
     const surface = text.slice(start, end);
     const { normalized, analysis } = analyzeWritten(surface);
-    return { surface, start, end, normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms, key: analysis.key };
+    const token: Token = { surface, start, end, normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms, partTerms: analysis.partTerms, key: analysis.key };
+    if (analysis.compound !== null) token.compound = analysis.compound;
+    if (analysis.lemma !== null) token.lemma = analysis.lemma;
+    return token;
   }
 
   /** Compound wholes by their joined normalized form, remembered like written words. */
@@ -202,19 +296,68 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const known = wholeMemo.get(joined);
     if (known !== undefined) return known;
     const analysis = analyzeWord(joined);
-    Object.freeze(analysis.terms);
     Object.freeze(analysis);
     if (wholeMemo.size < WORD_MEMO_SIZE) wholeMemo.set(joined, analysis);
     return analysis;
   }
 
-  function forEachTerms(text: string, visit: TermsVisitor, initials?: ReadonlySet<number>): void {
+  /**
+   * First letters (lowercase code units) of the irregular forms whose lemma's term starts with another
+   * letter than the form's own terms may (`is` → `zijn`): such words are never skipped by initials.
+   */
+  const irregularInitials = new Set<number>();
+  for (const [form, lemma] of irregular) {
+    const term = foldDiacritics(stem(lemma));
+    const own: TermLetters = { initials: new Set([term.charCodeAt(0)]), starts: new Set(), doubled: new Set(), anyPart: false };
+    if (!mayStartTermWith(form, 0, form.length, own)) irregularInitials.add(form.charCodeAt(0));
+  }
+
+  function mayMatch(text: string, start: number, end: number, letters: TermLetters): boolean {
+    return mayStartTermWith(text, start, end, letters) || (irregularInitials.size > 0 && irregularInitials.has(asciiLower(text.charCodeAt(start))));
+  }
+
+  /**
+   * The stems of the lemmas in the irregular-forms table, with their forms: a part holds a lemma's stem
+   * either by its letters or as one of those forms (`gaf` for `geven`), whose own letters then stand in the word.
+   */
+  const formsOfLemmaTerm = new Map<string, string[]>();
+  for (const [form, lemma] of irregular) {
+    const term = foldDiacritics(stem(lemma));
+    const forms = formsOfLemmaTerm.get(term);
+    if (forms === undefined) formsOfLemmaTerm.set(term, [form]);
+    else forms.push(form);
+  }
+
+  function lettersOf(terms: Iterable<string>): TermLetters {
+    const initials = new Set<number>();
+    const starts = new Set<number>();
+    const doubled = new Set<number>();
+    let anyPart = false;
+    const addStart = (t: string) => {
+      const c0 = t.charCodeAt(0);
+      if (t.length < 2) anyPart = true;
+      else if (t.charCodeAt(1) === c0) doubled.add(c0);
+      else starts.add((c0 << 16) | t.charCodeAt(1));
+    };
+    for (const t of terms) {
+      initials.add(t.charCodeAt(0));
+      addStart(t);
+      for (const form of formsOfLemmaTerm.get(t) ?? []) {
+        const folded = foldDiacritics(form);
+        if (folded.length >= 2 && folded.charCodeAt(0) < 0x80 && folded.charCodeAt(1) < 0x80) addStart(folded);
+        else anyPart = true;
+      }
+    }
+    return { initials, starts, doubled, anyPart };
+  }
+
+  function forEachTerms(text: string, visit: TermsVisitor, letters?: TermLetters): void {
     const normalizedParts: string[] = [];
     const partTerms: Array<readonly string[]> = [];
     forEachWord(text, (start, end, bounds) => {
       if (bounds.length === 2) {
-        if (initials !== undefined && !mayStartTermWith(text, start, end, initials)) return;
-        visit(start, end, analyzeWritten(text.slice(start, end)).analysis.terms, false);
+        if (letters !== undefined && !mayMatch(text, start, end, letters)) return;
+        visit(start, end, analyzeWritten(text.slice(start, end)).analysis.matchTerms, false);
         return;
       }
       normalizedParts.length = 0;
@@ -222,7 +365,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       for (let b = 0; b < bounds.length; b += 2) {
         const part = analyzeWritten(text.slice(bounds[b], bounds[b + 1]));
         normalizedParts.push(part.normalized);
-        partTerms.push(part.analysis.terms);
+        partTerms.push(part.analysis.matchTerms);
       }
       visit(start, end, compoundWhole(normalizedParts).terms, false);
       for (let b = 0; b < bounds.length; b += 2) visit(bounds[b]!, bounds[b + 1]!, partTerms[b >> 1]!, true);
@@ -235,7 +378,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       for (let b = 0; b < bounds.length; b += 2) {
         const surface = text.slice(bounds[b], bounds[b + 1]);
         const { analysis, word } = analyzeWritten(surface);
-        visit(bounds[b]!, bounds[b + 1]!, analysis.key, analysis.terms, surface, analysis.folded, word);
+        visit(bounds[b]!, bounds[b + 1]!, analysis.key, analysis.terms, surface, analysis.folded, word, analysis.partTerms);
       }
     });
   }
@@ -259,6 +402,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
         stem: whole.stem,
         stopword: whole.stopword,
         terms: whole.terms,
+        partTerms: NO_TERMS,
         parts,
         key: '',
       });
@@ -279,6 +423,14 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return out;
   }
 
+  function partTerms(text: string): string[] {
+    const out: string[] = [];
+    forEachWord(text, (_start, _end, bounds) => {
+      for (let b = 0; b < bounds.length; b += 2) pushAll(out, analyzeWritten(text.slice(bounds[b], bounds[b + 1])).analysis.partTerms);
+    });
+    return out;
+  }
+
   function tokenize(text: string): string[] {
     const words: string[] = [];
     forEachWord(text, (start, end) => words.push(text.slice(start, end)));
@@ -290,12 +442,16 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return terms.length > 0 ? terms : null;
   }
 
+  const features = `${lexicon === null ? '' : `-compounds-opentaal-${lexicon.release}`}${options.irregularForms === false ? '' : '-irregular'}`;
   return {
-    version: `nl-${ANALYZER_REVISION}-${stemmerName}`,
+    version: `nl-${ANALYZER_REVISION}-${stemmerName}${features}`,
     stemmer: stemmerName,
+    lexicon: lexicon?.release ?? null,
     analyze,
     indexTerms,
+    partTerms,
     forEachTerms,
+    lettersOf,
     forEachPosition,
     tokenize,
     processTerm,
@@ -308,16 +464,49 @@ function asciiLower(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
 }
 
+/** What the highlighter's skip rule needs to know of the terms it marks (Analyzer.lettersOf builds it). */
+export interface TermLetters {
+  /** The first UTF-16 code unit of each term. */
+  readonly initials: ReadonlySet<number>;
+  /** The first two code units of each term, as `c0 << 16 | c1`. */
+  readonly starts: ReadonlySet<number>;
+  /** The first code unit of each term that begins with it twice (`uur`, which Kraaij-Pohlmann makes of `uren`). */
+  readonly doubled: ReadonlySet<number>;
+  /** A term a compound's part may yield with no known two letters standing in the word: every such word may match. */
+  readonly anyPart: boolean;
+}
+
 /**
- * Whether the word at `[start, end)` may have an index term starting with one of `initials`. A Dutch stem
- * keeps its word's first letter, except that Kraaij-Pohlmann drops a leading `ge` (`gesprek` → `sprek`),
- * so a term starts with the word's first letter or, after `ge`, its third (tests/analysis/analyzer.test.ts
- * checks this on Snowball's whole vocabulary). Only plain ASCII beginnings are judged; any other word
- * may match (it is analyzed). This lets highlighting skip analysing nearly every word of a paragraph.
+ * Whether the word at `[start, end)` may have a term among those `letters` describe: the contract every term
+ * the analyzer emits keeps (tests/analysis/analyzer.test.ts checks it on Snowball's whole vocabulary and on
+ * the compound list). A word's own term starts with its first letter, or after a leading `ge`, which
+ * Kraaij-Pohlmann drops (`gesprek` → `sprek`), its third. A closed compound's later part starts at least
+ * MIN_PART_LENGTH letters in, and its term with the part's first two letters — after a leading `ge`, or
+ * with a `ge` after the first letter dropped (`agentschap` → `antschap`), or with the first vowel doubled
+ * (`uren` → `uur`) — so a word long enough to be a compound may match only where a term's first two letters
+ * stand so from there on (`sp` of `sprek` in `telefoongesprek`); an irregular lemma's stem stands there by
+ * its letters or by one of its forms' (`gaf` in a compound holding `geven`). Irregular forms whose own lemma starts with another
+ * letter are the analyzer's exception (`mayMatch`). Only plain ASCII is judged; any other word is analyzed.
  */
-export function mayStartTermWith(text: string, start: number, end: number, initials: ReadonlySet<number>): boolean {
+export function mayStartTermWith(text: string, start: number, end: number, letters: TermLetters): boolean {
+  const initials = letters.initials;
   const c0 = asciiLower(text.charCodeAt(start));
   if (c0 < 0 || initials.has(c0)) return true;
+  if (end - start >= 2 * MIN_PART_LENGTH) {
+    if (letters.anyPart) return true;
+    for (let i = start + MIN_PART_LENGTH; i < end; i++) {
+      const c = asciiLower(text.charCodeAt(i));
+      if (c < 0 || letters.doubled.has(c)) return true;
+      if (i + 1 >= end) break;
+      const d = asciiLower(text.charCodeAt(i + 1));
+      if (d < 0 || letters.starts.has((c << 16) | d)) return true;
+      // Kraaij-Pohlmann drops a `ge` after a first letter: the term's second letter stands after it.
+      if (d === 0x67 && i + 3 < end && asciiLower(text.charCodeAt(i + 2)) === 0x65) {
+        const e = asciiLower(text.charCodeAt(i + 3));
+        if (e < 0 || letters.starts.has((c << 16) | e)) return true;
+      }
+    }
+  }
   if (c0 !== 0x67 || end - start < 3) return false;
   const c1 = asciiLower(text.charCodeAt(start + 1));
   if (c1 < 0) return true;
@@ -325,6 +514,8 @@ export function mayStartTermWith(text: string, start: number, end: number, initi
   const c2 = asciiLower(text.charCodeAt(start + 2));
   return c2 < 0 || initials.has(c2);
 }
+
+const NO_TERMS: readonly string[] = Object.freeze([]);
 
 function pushAll(out: string[], items: readonly string[]): void {
   for (let i = 0; i < items.length; i++) out.push(items[i]!);

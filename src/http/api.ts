@@ -85,8 +85,19 @@ export function apiRouter({ index, searcher, status }: AppDeps & { status: NonNu
 }
 
 /** A token as `/api/analyze` shows it: without its position key, an internal encoding of its terms. */
-function tokenJson({ key: _key, parts, ...token }: Token): object {
-  return parts ? { ...token, parts: parts.map(tokenJson) } : token;
+/**
+ * A token as `/api/analyze` shows it: what the analyzer made of the word, a hyphenated compound's parts as
+ * tokens, a closed compound's parts with their lemmas and offsets in the text (when normalizing kept the
+ * word's length, as it nearly always does), and an irregular form's lemma.
+ */
+function tokenJson({ key: _key, parts, compound, ...token }: Token): object {
+  const out: Record<string, unknown> = { ...token };
+  if (compound) {
+    const offsets = token.normalized.length === token.surface.length;
+    out.compound = compound.map((p) => ({ text: p.text, lemma: p.lemma, link: p.link, ...(offsets ? { start: token.start + p.start, end: token.start + p.end } : {}) }));
+  }
+  if (parts) out.parts = parts.map(tokenJson);
+  return out;
 }
 
 export function articleJson(article: Article) {

@@ -8,6 +8,7 @@
  * gives exactly what `toJSON` gives, so an upgrade that changes the internals fails there first.
  */
 import MiniSearch, { type Options } from 'minisearch';
+import { CompactPostings } from './compact-postings.js';
 
 /** Postings of one term: field id → (document short id → term frequency). */
 export type TermPostings = Map<number, Map<number, number>>;
@@ -74,9 +75,9 @@ export function shortIdOf<T>(mini: MiniSearch<T>, id: string): number | undefine
   return internals(mini)._idToShortId.get(id);
 }
 
-/** Number of documents holding `term` in the first field. */
-export function documentFrequency<T>(mini: MiniSearch<T>, term: string): number {
-  return internals(mini)._index.get(term)?.get(0)?.size ?? 0;
+/** Number of documents holding `term` in field `fieldId` (the first by default). */
+export function documentFrequency<T>(mini: MiniSearch<T>, term: string, fieldId = 0): number {
+  return internals(mini)._index.get(term)?.get(fieldId)?.size ?? 0;
 }
 
 /** Document short id → length of each field in terms. */
@@ -97,25 +98,32 @@ export function indexMeta<T>(mini: MiniSearch<T>) {
 }
 
 /**
- * Adds one document whose only indexed field holds `terms` (the field's tokens after processing), leaving
- * MiniSearch's structures exactly as `add` would: the same short id, field length (distinct terms),
- * running average, postings, and terms created in the same order. `add` walks MiniSearch's radix tree
- * for every occurrence (scanning each node's keys one by one) and reads and writes its count there: most
- * of the time indexing took. Here each occurrence costs one hash look-up in `cache`, which also counts
- * occurrences, and each distinct term one posting write (DESIGN.md, "Indexing").
- * tests/index/minisearch-internals.test.ts compares the result with `add`'s through `toJSON`.
+ * Adds one document whose indexed fields hold `fields[f]` (field id f's tokens after processing), leaving
+ * MiniSearch's structures exactly as `add` would: the same short id, field lengths (distinct terms),
+ * running averages, postings, and terms created in the same order (field by field). `add` walks
+ * MiniSearch's radix tree for every occurrence (scanning each node's keys one by one) and reads and writes
+ * its count there: most of the time indexing took. Here each occurrence costs one hash look-up in its
+ * field's `cache`, which also counts occurrences, and each distinct term one posting write (DESIGN.md,
+ * "Indexing"). tests/index/minisearch-internals.test.ts compares the result with `add`'s through `toJSON`.
  * @returns the document's short id
  * @throws Error (MiniSearch's own message) when the id is indexed already
  */
-export function addDocumentTerms<T>(mini: MiniSearch<T>, id: string, field: string, terms: readonly string[], cache: TermCache): number {
+export function addDocumentFields<T>(mini: MiniSearch<T>, id: string, fields: ReadonlyArray<readonly string[]>, caches: readonly TermCache[]): number {
   const i = internals(mini);
   if (i._idToShortId.has(id)) throw new Error(`MiniSearch: duplicate ID ${id}`);
-  const fieldId = i._fieldIds[field];
-  if (fieldId === undefined) throw new Error(`minisearch-internals: unknown field "${field}"`);
-  if (cache.fieldId !== fieldId) throw new Error(`minisearch-internals: the term cache is for field ${cache.fieldId}, not ${fieldId}`);
+  if (fields.length !== Object.keys(i._fieldIds).length) throw new Error(`minisearch-internals: ${fields.length} fields given, the index has ${Object.keys(i._fieldIds).length}`);
   const shortId = i.addDocumentId(id);
   // MiniSearch would start from `[]` and grow it to 17 slots on the first write: an exact array holds the same.
-  i._fieldLength.set(shortId, new Array<number>(fieldId + 1));
+  i._fieldLength.set(shortId, new Array<number>(fields.length));
+  for (let fieldId = 0; fieldId < fields.length; fieldId++) {
+    const cache = caches[fieldId]!;
+    if (cache.fieldId !== fieldId) throw new Error(`minisearch-internals: the term cache is for field ${cache.fieldId}, not ${fieldId}`);
+    addFieldTerms(i, shortId, fieldId, fields[fieldId]!, cache);
+  }
+  return shortId;
+}
+
+function addFieldTerms(i: Internals, shortId: number, fieldId: number, terms: readonly string[], cache: TermCache): void {
   const seen = cache.seen;
   seen.length = 0;
   let distinct = 0;
@@ -144,17 +152,24 @@ export function addDocumentTerms<T>(mini: MiniSearch<T>, id: string, field: stri
   }
   i.addFieldLength(shortId, fieldId, i._documentCount - 1, distinct + (empty ? 1 : 0));
   for (let s = 0; s < seen.length; s++) seen[s]!.freqs!.set(shortId, seen[s]!.count);
-  return shortId;
 }
 
 function postingsOf(i: Internals, term: string, fieldId: number): Map<number, number> {
   const fields = i._index.fetch(term, newPostings);
   let freqs = fields.get(fieldId);
   if (freqs === undefined) {
-    freqs = new Map();
+    freqs = newFieldPostings(fieldId);
     fields.set(fieldId, freqs);
   }
   return freqs;
+}
+
+/**
+ * Postings for a new term in a field: compact ones (a typed array in short-id order, see CompactPostings),
+ * which MiniSearch reads and changes through the `Map` interface it would use for its own.
+ */
+function newFieldPostings(_fieldId: number): Map<number, number> {
+  return new CompactPostings();
 }
 
 const newPostings = (): TermPostings => new Map();
@@ -218,7 +233,7 @@ export class MiniSearchRestorer<T> {
     }
     let freqs = fields.get(fieldId);
     if (freqs === undefined) {
-      freqs = new Map();
+      freqs = newFieldPostings(fieldId);
       fields.set(fieldId, freqs);
     }
     return freqs;

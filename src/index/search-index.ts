@@ -10,7 +10,7 @@ import type { Article } from '../articles/article.js';
 import type { ArticleVersion } from '../articles/store.js';
 import { articleIdOf, paragraphId, paragraphOf, toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { DocValues } from './doc-values.js';
-import { addDocumentTerms, documentFrequency, shortIdOf, TermCache } from './minisearch-internals.js';
+import { addDocumentFields, documentFrequency, shortIdOf, TermCache } from './minisearch-internals.js';
 import { PositionStore } from './positions.js';
 import { SurfaceForms } from './surface-forms.js';
 
@@ -18,15 +18,31 @@ const identity = (term: string): string => term;
 /** Query leaves are already index terms: MiniSearch must not split or process them again. */
 const singleTerm = (term: string): string[] => [term];
 
+/**
+ * The index's fields, by MiniSearch field id: 0 holds each word's own terms, 1 the terms of closed
+ * compounds' parts (`telefoon`, `sprek` for `telefoongesprek`). Both are read from the paragraph's text.
+ */
+export const FIELDS = ['text', 'parts'] as const;
+export const TEXT_FIELD = 0;
+export const PARTS_FIELD = 1;
+
+/**
+ * How much a match in the parts field weighs against one in the text field (MiniSearch's field boost):
+ * `gesprek` inside `telefoongesprek` counts, but less than the word itself (DESIGN.md, "Compounds").
+ */
+export const PARTS_BOOST = 0.25;
+
 /** The MiniSearch options of every index built with `analyzer` (a snapshot is loaded with the same). */
 export function miniSearchOptions(analyzer: Analyzer) {
   return {
-    fields: ['text'],
+    fields: [...FIELDS],
     storeFields: [],
+    // Both fields are the paragraph's text, analyzed two ways.
+    extractField: (doc: ParagraphDoc, field: string) => (field === 'id' ? doc.id : doc.text),
     // One code path: the analyzer yields the index terms; MiniSearch's own processing is switched off.
-    tokenize: analyzer.indexTerms,
+    tokenize: (text: string, field?: string) => (field === FIELDS[PARTS_FIELD] ? analyzer.partTerms(text) : analyzer.indexTerms(text)),
     processTerm: identity,
-    searchOptions: { tokenize: singleTerm, processTerm: identity },
+    searchOptions: { tokenize: singleTerm, processTerm: identity, boost: { [FIELDS[PARTS_FIELD]]: PARTS_BOOST } },
   };
 }
 
@@ -58,9 +74,9 @@ export class SearchIndex {
   private versions = new Map<string, ArticleVersion>();
   private readonly trackers = new Set<{ ids: Set<string>; swapped: boolean }>();
   /** `mini`'s postings by term, for adding (see TermCache); belongs with `mini`. */
-  private termCache = new TermCache(0);
-  /** Scratch for one paragraph's terms and symbols while it is added. */
-  private readonly addTerms: string[] = [];
+  private termCaches = FIELDS.map((_, field) => new TermCache(field));
+  /** Scratch for one paragraph's terms (per field) and symbols while it is added. */
+  private readonly addTerms: string[][] = FIELDS.map(() => []);
   private addSymbols = new Int32Array(1024);
 
   constructor(
@@ -134,8 +150,8 @@ export class SearchIndex {
   }
 
   /** Number of paragraphs holding the index term `term`. */
-  documentFrequency(term: string): number {
-    return documentFrequency(this.mini, term);
+  documentFrequency(term: string, field = TEXT_FIELD): number {
+    return documentFrequency(this.mini, term, field);
   }
 
   /** Adds or replaces an article and records which version of it is indexed. */
@@ -149,7 +165,7 @@ export class SearchIndex {
    * once a batch of changes is in, so an idle index holds only what searching needs.
    */
   settle(): void {
-    this.termCache = new TermCache(0);
+    this.termCaches = FIELDS.map((_, field) => new TermCache(field));
   }
 
   /** Records a new version for an unchanged article (same content, new mtime). */
@@ -173,7 +189,7 @@ export class SearchIndex {
     this.positionStore = other.positionStore;
     this.values = other.values;
     this.forms = other.forms;
-    this.termCache = other.termCache;
+    this.termCaches = other.termCaches;
     this.articles = other.articles;
     this.ordinals = other.ordinals;
     this.paragraphTotal = other.paragraphTotal;
@@ -192,18 +208,22 @@ export class SearchIndex {
   addArticle(article: Article): void {
     if (this.articles.has(article.id)) throw new Error(`SearchIndex: article "${article.id}" is already indexed`);
     const ordinal = this.values.addArticle(article);
-    const terms = this.addTerms;
+    const fields = this.addTerms;
+    const terms = fields[TEXT_FIELD]!;
+    const partTerms = fields[PARTS_FIELD]!;
     article.paragraphs.forEach((text, i) => {
-      // One walk over the paragraph gives both: its index terms, in order, and its positions' symbols.
+      // One walk over the paragraph gives all: its index terms in both fields, in order, and its positions' symbols.
       terms.length = 0;
+      partTerms.length = 0;
       let count = 0;
-      this.analyzer.forEachPosition(text, (_start, _end, key, positionTerms, surface, folded, word) => {
+      this.analyzer.forEachPosition(text, (_start, _end, key, positionTerms, surface, folded, word, parts) => {
         for (let t = 0; t < positionTerms.length; t++) terms.push(positionTerms[t]!);
+        for (let t = 0; t < parts.length; t++) partTerms.push(parts[t]!);
         if (count === this.addSymbols.length) this.growSymbols();
         this.addSymbols[count++] = this.positionStore.symbolOf(key, word);
         if (positionTerms.length > 0) this.forms.add(surface, folded, positionTerms[0]!, word);
       });
-      const shortId = addDocumentTerms(this.mini, paragraphId(article.id, i + 1), 'text', terms, this.termCache);
+      const shortId = addDocumentFields(this.mini, paragraphId(article.id, i + 1), fields, this.termCaches);
       this.positionStore.add(shortId, this.addSymbols, count);
       this.values.setDoc(shortId, ordinal);
     });

@@ -7,6 +7,7 @@
 import { foldDiacritics } from '../analysis/normalize.js';
 import type { Analyzer, Token } from '../analysis/analyzer.js';
 import { QueryError } from './query-error.js';
+import { NO_SYNONYMS, type EntryPosition, type SynonymEntry, type SynonymMatch, type Synonyms } from './synonyms.js';
 import type { ParsedSyntax, SyntaxNode, SyntaxWord } from './syntax.js';
 import { forEachLeaf, leaves, q, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
 
@@ -36,20 +37,32 @@ export interface AnalyzedQuery {
   terms: string[];
   /** Words left out because they are stopwords, as typed. */
   ignored: string[];
+  /** Words (as typed) that synonyms expanded, with what they also searched for, in query order. */
+  expansions: Expansion[];
 }
+
+/** A synonym expansion: the typed words and the entries they were also searched as. */
+export interface Expansion {
+  text: string;
+  synonyms: string[];
+}
+
+/** Most variants of one phrase that synonyms inside it may make (each is a phrase to check). */
+export const MAX_PHRASE_VARIANTS = 16;
 
 /**
  * Analyzes a parsed query.
  * @throws QueryError `bad_query` for a part with only exclusions, `too_many_terms` beyond MAX_QUERY_TERMS
  */
-export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analyzer): AnalyzedQuery {
+export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analyzer, synonyms: Synonyms = NO_SYNONYMS): AnalyzedQuery {
   const ignored: string[] = [];
+  const expansions: Expansion[] = [];
 
   /** @param inAnd  whether `n` is an item of an AND (the only place an exclusion can stand) */
   function node(n: SyntaxNode, inAnd = false): Query | null {
     switch (n.kind) {
       case 'word':
-        return word(n);
+        return q.and(words([n]));
       case 'phrase':
         return phrase(n);
       case 'not': {
@@ -61,7 +74,7 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
       case 'or':
         return q.or(n.children.map((c) => node(c)).filter(isQuery));
       case 'and': {
-        const children = dedupe(n.children.map((c) => node(c, true)).filter(isQuery));
+        const children = dedupe(andItems(n.children));
         if (children.length > 0 && children.every((c) => c.kind === 'not')) {
           throw new QueryError('only_exclusions', ONLY_EXCLUSIONS, n.start);
         }
@@ -72,6 +85,67 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
 
   function sourceOf(n: { start: number; end: number }): Source {
     return { text: text.slice(n.start, n.end), start: n.start, end: n.end };
+  }
+
+  /** An AND's items: runs of plain words go through synonym matching together (`Verenigde Staten`). */
+  function andItems(children: readonly SyntaxNode[]): Query[] {
+    const out: Query[] = [];
+    let run: SyntaxWord[] = [];
+    const flush = () => {
+      out.push(...words(run));
+      run = [];
+    };
+    for (const c of children) {
+      if (c.kind === 'word' && !c.prefix) run.push(c);
+      else {
+        flush();
+        const item = node(c, true);
+        if (item !== null) out.push(item);
+      }
+    }
+    flush();
+    return out;
+  }
+
+  /**
+   * Consecutive typed words, each as its clause, except where a synonym entry matches a run of whole words:
+   * that run becomes "the words as typed, or any of the entry's synonyms" (a synonym of several words as a phrase).
+   */
+  function words(run: readonly SyntaxWord[]): Query[] {
+    if (run.length === 0) return [];
+    const tokens = run.map((w) => (w.prefix ? [] : analyzer.analyze(w.text)));
+    const positions: EntryPosition[] = [];
+    const firstPosition: number[] = [];
+    const ends = new Set<number>();
+    tokens.forEach((ts) => {
+      firstPosition.push(positions.length);
+      for (const t of ts) for (const p of t.parts ?? [t]) positions.push({ terms: p.terms, stopword: p.stopword ? foldDiacritics(p.normalized) : null });
+      ends.add(positions.length);
+    });
+    const out: Query[] = [];
+    let i = 0;
+    while (i < run.length) {
+      const match = tokens[i]!.length === 0 ? null : synonyms.matchAt(positions, firstPosition[i]!, (end) => ends.has(end));
+      if (match === null) {
+        const clause = word(run[i]!);
+        if (clause !== null) out.push(clause);
+        i++;
+        continue;
+      }
+      const end = firstPosition.indexOf(firstPosition[i]! + match.entry.positions.length, i + 1);
+      const last = end < 0 ? run.length : end;
+      // The typed words lose their own sources: the run is one word for typo tolerance, so a word that
+      // occurs nowhere (`NATO`) is not read as a typo of its own synonym (`NAVO`).
+      const typed = q.and(run.slice(i, last).map(word).filter(isQuery).map(withoutSources));
+      const source = { text: text.slice(run[i]!.start, run[last - 1]!.end), start: run[i]!.start, end: run[last - 1]!.end };
+      const clause = q.or([...(typed === null ? [] : [typed]), ...match.alternatives.map(entryQuery)]);
+      if (clause !== null) {
+        out.push(withSource(clause, source));
+        expansions.push({ text: source.text, synonyms: match.alternatives.map((a) => a.text) });
+      }
+      i = last;
+    }
+    return out;
   }
 
   /** A word as typed may hold several analyzer words (`NAVO/OVSE`): each is a clause, all required. */
@@ -92,6 +166,9 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
   function phrase(p: Extract<SyntaxNode, { kind: 'phrase' }>): Query | null {
     const slots: PhraseSlot[] = [];
     const stopwords: string[] = [];
+    // Each slot's word for synonym matching, and the slots where a typed word (or token) ends.
+    const matchable: EntryPosition[] = [];
+    const ends = new Set<number>();
     for (const w of p.words) {
       const tokens = analyzer.analyze(w.text);
       tokens.forEach((token, i) => {
@@ -99,6 +176,7 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
         positions.forEach((position, j) => {
           const last = w.prefix && i === tokens.length - 1 && j === positions.length - 1;
           const prefixes = last ? prefixesOf(position) : null;
+          matchable.push(prefixes !== null ? { terms: [], stopword: null } : { terms: position.terms, stopword: position.stopword ? foldDiacritics(position.normalized) : null });
           if (prefixes !== null) slots.push({ kind: 'word', query: anyOf(prefixes.map(q.prefix))! as LeafQuery | OrQuery });
           else if (position.stopword) {
             slots.push({ kind: 'stopword', word: foldDiacritics(position.normalized) });
@@ -106,22 +184,86 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
           } else if (position.terms.length > 0) slots.push({ kind: 'word', query: anyOf(position.terms.map(q.term))! as LeafQuery | OrQuery });
           else slots.push({ kind: 'stopword', word: null });
         });
+        ends.add(slots.length);
       });
     }
-    const words = slots.filter((s) => s.kind === 'word');
-    if (words.length === 0) {
+    const wordSlots = slots.filter((s) => s.kind === 'word');
+    if (wordSlots.length === 0) {
       // Only stopwords: nothing indexed to find candidates by. Reported like stopwords outside quotes.
       ignored.push(...stopwords);
       return null;
     }
     const source = sourceOf(p);
-    if (slots.length === 1) return withSource(words[0]!.query, source);
-    return { kind: 'phrase', slots, source };
+    const variants = phraseVariants(slots, matchable, ends);
+    const queries = variants.map((v) => slotsQuery(v));
+    return withSource(queries.length === 1 ? queries[0]! : q.or(queries)!, source);
   }
 
-  const query = syntax.root === null ? null : node(syntax.root);
-  if (query !== null) checkTermCount(query);
-  return { text, query, plain: !syntax.operators, terms: positiveTerms(query), ignored };
+  /**
+   * A phrase's slots with synonyms applied: a one-word entry with one-word synonyms joins the slot's
+   * alternatives (`"president Putin"` → `president (putin|poetin)`); a longer one makes variants of the
+   * phrase, at most MAX_PHRASE_VARIANTS (later matches are left as typed beyond that).
+   */
+  function phraseVariants(slots: PhraseSlot[], matchable: EntryPosition[], ends: ReadonlySet<number>): PhraseSlot[][] {
+    let variants: PhraseSlot[][] = [[]];
+    let i = 0;
+    while (i < slots.length) {
+      const match = matchable[i]!.terms.length === 0 ? null : synonyms.matchAt(matchable, i, (end) => ends.has(end));
+      const n = match?.entry.positions.length ?? 1;
+      let options: PhraseSlot[][] = [slots.slice(i, i + n)];
+      if (match !== null) {
+        const typed = slots.slice(i, i + n);
+        const alternatives = match.alternatives.map(entrySlots);
+        if (n === 1 && alternatives.every((a) => a.length === 1 && a[0]!.kind === 'word')) {
+          const children = [typed[0]!, ...alternatives.map((a) => a[0]!)]
+            .map((s) => (s as Extract<PhraseSlot, { kind: 'word' }>).query)
+            .flatMap((c): Query[] => (c.kind === 'or' ? [...c.children] : [c]));
+          options = [[{ kind: 'word', query: q.or(children) as OrQuery }]];
+          recordPhraseExpansion(i, n, match);
+        } else if (variants.length * (alternatives.length + 1) <= MAX_PHRASE_VARIANTS) {
+          options = [typed, ...alternatives];
+          recordPhraseExpansion(i, n, match);
+        }
+      }
+      variants = variants.flatMap((v) => options.map((o) => [...v, ...o]));
+      i += n;
+    }
+    return variants;
+
+    function recordPhraseExpansion(at: number, n: number, match: SynonymMatch) {
+      expansions.push({ text: match.entry.text === '' ? '' : describeSlots(at, n), synonyms: match.alternatives.map((a) => a.text) });
+    }
+    function describeSlots(at: number, n: number): string {
+      return matchable.slice(at, at + n).map((m) => m.stopword ?? m.terms[0]).join(' ');
+    }
+  }
+
+  return finish();
+
+  function finish(): AnalyzedQuery {
+    const query = syntax.root === null ? null : node(syntax.root);
+    if (query !== null) checkTermCount(query);
+    return { text, query, plain: !syntax.operators, terms: positiveTerms(query), ignored, expansions };
+  }
+}
+
+/** An entry's words as phrase slots. */
+function entrySlots(entry: SynonymEntry): PhraseSlot[] {
+  return entry.positions.map((p): PhraseSlot =>
+    p.terms.length > 0 ? { kind: 'word', query: anyOf(p.terms.map(q.term))! as LeafQuery | OrQuery } : { kind: 'stopword', word: p.stopword },
+  );
+}
+
+/** A synonym entry as a query: its word's clause, or a phrase of its words. */
+function entryQuery(entry: SynonymEntry): Query {
+  return slotsQuery(entrySlots(entry));
+}
+
+/** Slots as a query: a lone word is its clause, anything longer a phrase. */
+function slotsQuery(slots: PhraseSlot[]): Query {
+  const words = slots.filter((s) => s.kind === 'word');
+  if (slots.length === 1 && words.length === 1) return words[0]!.query;
+  return { kind: 'phrase', slots };
 }
 
 function isQuery(node: Query | null): node is Query {
@@ -161,6 +303,22 @@ function sameQuery(a: Query, b: Query): boolean {
         })
       );
     }
+  }
+}
+
+/** The node and everything under it without `source`. */
+function withoutSources(node: Query): Query {
+  const { source: _source, ...rest } = node as Query & { source?: Source };
+  switch (rest.kind) {
+    case 'and':
+    case 'or':
+      return { ...rest, children: rest.children.map(withoutSources) };
+    case 'not':
+      return { ...rest, child: withoutSources(rest.child) };
+    case 'phrase':
+      return { ...rest, slots: rest.slots.map((s) => (s.kind === 'word' ? { kind: 'word', query: withoutSources(s.query) as LeafQuery | OrQuery } : s)) };
+    default:
+      return rest;
   }
 }
 

@@ -8,7 +8,8 @@
 import type MiniSearch from 'minisearch';
 import { scoringView, type ScoringView, type TermPostings } from '../index/minisearch-internals.js';
 import type { PositionStore } from '../index/positions.js';
-import type { SearchIndex } from '../index/search-index.js';
+import { CompactPostings } from '../index/compact-postings.js';
+import { FIELDS, PARTS_BOOST, PARTS_FIELD, TEXT_FIELD, type SearchIndex } from '../index/search-index.js';
 import { TopDocs } from './collectors.js';
 import { QueryError } from './query-error.js';
 import { foldQuery, type LeafQuery, type PhraseQuery, type Query } from './tree.js';
@@ -41,6 +42,8 @@ export const MAX_EXPANSIONS = 1_000;
  * look-up for every candidate the term does not hold (most of them, for two frequent words).
  */
 const MIN_POSTINGS_FOR_BITS = 1024;
+/** Parts postings are looked up by binary search: a bitset pays off on shorter lists than a hash map's. */
+const MIN_PARTS_POSTINGS_FOR_BITS = 64;
 const MIN_PROBES_FOR_BITS = 256;
 /** Bitsets kept (least recently used dropped): a few hundred frequent terms cover most probing. */
 const MAX_BITSETS = 256;
@@ -113,9 +116,11 @@ class Evaluation {
   score = 0;
   mask = 0;
   readonly avgLength: number;
+  readonly avgPartsLength: number;
 
   constructor(readonly engine: QueryEngine) {
-    this.avgLength = engine.view.averageFieldLength(0);
+    this.avgLength = engine.view.averageFieldLength(TEXT_FIELD);
+    this.avgPartsLength = engine.view.averageFieldLength(PARTS_FIELD);
   }
 
   /** An empty list from the engine's pool (no run keeps a list past its own end). */
@@ -124,9 +129,10 @@ class Evaluation {
   }
 
   /** MiniSearch's BM25 for one posting, written operation for operation as MiniSearch computes it. */
-  bm25(idf: number, termFreq: number, doc: number): number {
-    const fieldLength = this.engine.fieldLengthOf(doc);
-    return idf * (BM25.d + (termFreq * (BM25.k + 1)) / (termFreq + BM25.k * (1 - BM25.b + (BM25.b * fieldLength) / this.avgLength)));
+  bm25(idf: number, termFreq: number, doc: number, field: number): number {
+    const fieldLength = field === TEXT_FIELD ? this.engine.fieldLengthOf(doc) : this.engine.partsLengthOf(doc);
+    const avgLength = field === TEXT_FIELD ? this.avgLength : this.avgPartsLength;
+    return idf * (BM25.d + (termFreq * (BM25.k + 1)) / (termFreq + BM25.k * (1 - BM25.b + (BM25.b * fieldLength) / avgLength)));
   }
 }
 
@@ -146,65 +152,118 @@ interface Plan {
   collectAny(doc: number, out: MatchReport): void;
   /** Readies the plan for about `probes` probes (a frequent term fetches its membership bitset). */
   prepareProbes(ev: Evaluation, probes: number): void;
+  /** The BM25 parts of every scoring term `doc` holds (excluded words score nothing and are left out). */
+  explain(ev: Evaluation, doc: number, out: TermScore[]): void;
 }
 
-/** One term of the index that a leaf matches, with its weight (1 exact, less for prefix and fuzzy) and IDF. */
+/** One term's share of a paragraph's score: MiniSearch's BM25 and what went into it. */
+export interface TermScore {
+  term: string;
+  field: 'text' | 'parts';
+  /** Occurrences of the term in the field of this paragraph. */
+  tf: number;
+  idf: number;
+  /** Distinct terms in the field of this paragraph, and on average. */
+  fieldLength: number;
+  averageFieldLength: number;
+  /** 1 for an exact term; less for a prefix or typo expansion; times the field's boost. */
+  weight: number;
+  /** weight × BM25. */
+  score: number;
+}
+
+/** A paragraph's score taken apart: the terms' sum times the number of distinct query terms matched. */
+export interface ScoreExplanation {
+  terms: TermScore[];
+  sum: number;
+  /** MiniSearch's quality factor: how many of the query's distinct terms the paragraph matched. */
+  matchedTerms: number;
+  score: number;
+}
+
+/**
+ * One term of the index that a leaf matches, in one field, with its weight (1 exact, less for prefix and
+ * fuzzy, times the field's boost) and the IDF of the term in that field.
+ */
 interface Expansion {
   term: string;
   postings: Map<number, number>;
   weight: number;
   idf: number;
+  field: number;
 }
 
 class TermPlan implements Plan {
   readonly size: number;
   readonly probeCost: number;
-  /** Membership of a frequent term's documents, when probes are many: most probes then end at one bit. */
-  private bits: Uint32Array | null = null;
+  /**
+   * Membership of each expansion's documents (null where none is kept), when probes are many: most probes
+   * then end at a bit test instead of a look-up.
+   */
+  private bits: Array<Uint32Array | null> | null = null;
+  /** One term, in the text field and perhaps also in the parts field (its expansions are at most those two). */
+  readonly isOneTerm: boolean;
 
   constructor(
     readonly expansions: Expansion[],
-    private readonly bit: number,
+    readonly bit: number,
   ) {
     let size = 0;
     for (const e of expansions) size += e.postings.size;
     this.size = size;
     this.probeCost = expansions.length;
+    this.isOneTerm = expansions.length === 1 || (expansions.length === 2 && expansions[0]!.term === expansions[1]!.term);
   }
 
-  /** One exact term: its postings are its matches, one per document. */
+  /** One exact term in one field: its postings are its matches, one per document. */
   get isSingleTerm(): boolean {
     return this.expansions.length === 1;
   }
 
-  /** For a single term: hands every posting to `collector` (a one-term query's quality is 1). */
+  /**
+   * For one term: hands every match to `collector` (a one-term query's quality is 1). In two fields, the
+   * parts field's few postings are scored first and kept by document; the text field's stream past them,
+   * each adding its document's parts score (text score first, as MiniSearch adds); the parts-only ones follow.
+   */
   collectInto(ev: Evaluation, collector: Collector): void {
-    const { postings, weight, idf } = this.expansions[0]!;
-    if (collector instanceof TopDocs) {
-      // Below the top k's floor a posting is only counted: no call, no boxed score.
-      const top = collector;
-      postings.forEach((tf, doc) => {
-        const score = weight * ev.bm25(idf, tf, doc);
-        if (score < top.floor) top.pass();
-        else top.collect(doc, score);
-      });
-    } else postings.forEach((tf, doc) => collector.collect(doc, weight * ev.bm25(idf, tf, doc)));
+    const top = collector instanceof TopDocs ? collector : null;
+    const emit = (doc: number, score: number) => {
+      // Below the top k's floor a match is only counted: no call, no boxed score.
+      if (top !== null && score < top.floor) top.pass();
+      else collector.collect(doc, score);
+    };
+    const { postings, weight, idf, field } = this.expansions[0]!;
+    if (this.expansions.length === 1) {
+      if (top !== null) {
+        postings.forEach((tf, doc) => {
+          const score = weight * ev.bm25(idf, tf, doc, field);
+          if (score < top.floor) top.pass();
+          else top.collect(doc, score);
+        });
+      } else postings.forEach((tf, doc) => collector.collect(doc, weight * ev.bm25(idf, tf, doc, field)));
+      return;
+    }
+    mergeFields(ev, this.expansions[0]!, this.expansions[1]!, emit);
   }
 
   enumerate(ev: Evaluation): DocList {
     const { expansions, bit } = this;
     const list = ev.list(this.size);
-    if (expansions.length === 1) {
-      const { postings, weight, idf } = expansions[0]!;
-      // forEach, not for…of: no [key, value] pair per posting (measurably faster on long postings).
-      postings.forEach((tf, doc) => list.push(doc, weight * ev.bm25(idf, tf, doc), bit));
+    if (this.isOneTerm && expansions.length === 2) {
+      mergeFields(ev, expansions[0]!, expansions[1]!, (doc, score) => list.push(doc, score, bit));
       return list;
     }
-    // Several terms (prefix or fuzzy): a document's scores from each add up, in MiniSearch's order.
+    if (expansions.length === 1) {
+      const { postings, weight, idf, field } = expansions[0]!;
+      // forEach, not for…of: no [key, value] pair per posting (measurably faster on long postings).
+      postings.forEach((tf, doc) => list.push(doc, weight * ev.bm25(idf, tf, doc, field), bit));
+      return list;
+    }
+    // Several terms (prefix or fuzzy) or fields: a document's scores from each add up, in MiniSearch's order.
     const union = ev.engine.beginUnion();
-    for (const { postings, weight, idf } of expansions) {
-      for (const [doc, tf] of postings) {
-        const s = weight * ev.bm25(idf, tf, doc);
+    for (const { postings, weight, idf, field } of expansions) {
+      postings.forEach((tf, doc) => {
+        const s = weight * ev.bm25(idf, tf, doc, field);
         const at = union.slotOf(doc);
         if (at < 0) {
           union.assign(doc, list.length);
@@ -212,25 +271,33 @@ class TermPlan implements Plan {
         } else {
           list.scores[at] = list.scores[at]! + s;
         }
-      }
+      });
     }
     return list;
   }
 
   prepareProbes(ev: Evaluation, probes: number): void {
-    if (this.expansions.length === 1 && probes >= MIN_PROBES_FOR_BITS && this.size >= MIN_POSTINGS_FOR_BITS) {
-      this.bits = ev.engine.membership(this.expansions[0]!.postings);
-    }
+    if (!this.isOneTerm || probes < MIN_PROBES_FOR_BITS) return;
+    // A frequent text posting list, and a parts list long enough that its binary search costs more than a bit.
+    const wanted = this.expansions.map((e) => e.postings.size >= (e.field === PARTS_FIELD ? MIN_PARTS_POSTINGS_FOR_BITS : MIN_POSTINGS_FOR_BITS));
+    if (!wanted.some(Boolean)) return;
+    this.bits = this.expansions.map((e, i) => (wanted[i] ? ev.engine.membership(e.postings) : null));
   }
 
   probe(ev: Evaluation, doc: number): boolean {
     const bits = this.bits;
-    if (bits !== null && (bits[doc >>> 5]! & (1 << (doc & 31))) === 0) return false;
+    const word = doc >>> 5;
+    const mask = 1 << (doc & 31);
+    if (bits !== null && bits.length === 1 && (bits[0]![word]! & mask) === 0) return false;
     let found = false;
-    for (const { postings, weight, idf } of this.expansions) {
+    const expansions = this.expansions;
+    for (let i = 0; i < expansions.length; i++) {
+      const member = bits?.[i];
+      if (member !== undefined && member !== null && (member[word]! & mask) === 0) continue;
+      const { postings, weight, idf, field } = expansions[i]!;
       const tf = postings.get(doc);
       if (tf === undefined) continue;
-      ev.score += weight * ev.bm25(idf, tf, doc);
+      ev.score += weight * ev.bm25(idf, tf, doc, field);
       found = true;
     }
     if (found) ev.mask |= this.bit;
@@ -250,6 +317,65 @@ class TermPlan implements Plan {
 
   collectAny(doc: number, out: MatchReport): void {
     this.collect(doc, out);
+  }
+
+  explain(ev: Evaluation, doc: number, out: TermScore[]): void {
+    for (const { term, postings, weight, idf, field } of this.expansions) {
+      const tf = postings.get(doc);
+      if (tf === undefined) continue;
+      ev.mask |= this.bit;
+      const parts = field === PARTS_FIELD;
+      out.push({
+        term,
+        field: parts ? 'parts' : 'text',
+        tf,
+        idf,
+        fieldLength: parts ? ev.engine.partsLengthOf(doc) : ev.engine.fieldLengthOf(doc),
+        averageFieldLength: parts ? ev.avgPartsLength : ev.avgLength,
+        weight,
+        score: weight * ev.bm25(idf, tf, doc, field),
+      });
+    }
+  }
+}
+
+/**
+ * One term's matches in both fields, in short-id order: the two posting lists are both sorted, so a merge
+ * walks them once; a paragraph in both scores text then parts, as MiniSearch adds them.
+ */
+function mergeFields(ev: Evaluation, text: Expansion, parts: Expansion, visit: (doc: number, score: number) => void): void {
+  if (!(text.postings instanceof CompactPostings) || !(parts.postings instanceof CompactPostings)) {
+    // Not the index's own postings (a MiniSearch built elsewhere): by look-up instead.
+    text.postings.forEach((tf, doc) => {
+      const other = parts.postings.get(doc);
+      const score = text.weight * ev.bm25(text.idf, tf, doc, text.field);
+      visit(doc, other === undefined ? score : score + parts.weight * ev.bm25(parts.idf, other, doc, parts.field));
+    });
+    parts.postings.forEach((tf, doc) => {
+      if (!text.postings.has(doc)) visit(doc, parts.weight * ev.bm25(parts.idf, tf, doc, parts.field));
+    });
+    return;
+  }
+  const a = text.postings.raw;
+  const an = 2 * text.postings.size;
+  const b = parts.postings.raw;
+  const bn = 2 * parts.postings.size;
+  let i = 0;
+  let j = 0;
+  while (i < an || j < bn) {
+    const da = i < an ? a[i]! : 0x7fffffff;
+    const db = j < bn ? b[j]! : 0x7fffffff;
+    if (da < db) {
+      visit(da, text.weight * ev.bm25(text.idf, a[i + 1]!, da, text.field));
+      i += 2;
+    } else if (db < da) {
+      visit(db, parts.weight * ev.bm25(parts.idf, b[j + 1]!, db, parts.field));
+      j += 2;
+    } else {
+      visit(da, text.weight * ev.bm25(text.idf, a[i + 1]!, da, text.field) + parts.weight * ev.bm25(parts.idf, b[j + 1]!, db, parts.field));
+      i += 2;
+      j += 2;
+    }
   }
 }
 
@@ -301,6 +427,11 @@ class OrPlan implements Plan {
 
   collectAny(doc: number, out: MatchReport): void {
     for (const child of this.children) child.collectAny(doc, out);
+  }
+
+  explain(ev: Evaluation, doc: number, out: TermScore[]): void {
+    // Only the children that match score (an AND inside an OR may match in part).
+    for (const child of this.children) if (child.collect(doc, { terms: [], phrases: [] })) child.explain(ev, doc, out);
   }
 }
 
@@ -436,6 +567,10 @@ class AndPlan implements Plan {
     // Excluded words are never what a paragraph is shown for.
     for (const child of this.children) child.collectAny(doc, out);
   }
+
+  explain(ev: Evaluation, doc: number, out: TermScore[]): void {
+    for (const child of this.children) child.explain(ev, doc, out);
+  }
 }
 
 /** Matches one slot of a phrase: the symbols of the positions it accepts (one, or a set). */
@@ -552,6 +687,10 @@ class PhrasePlan implements Plan {
 
   collectAny(doc: number, out: MatchReport): void {
     if (this.size > 0) this.windows(doc, out);
+  }
+
+  explain(ev: Evaluation, doc: number, out: TermScore[]): void {
+    if (this.collect(doc, { terms: [], phrases: [] })) this.words.explain(ev, doc, out);
   }
 
   /**
@@ -720,6 +859,7 @@ const NOTHING: Plan = {
   collect: () => false,
   collectAny: () => undefined,
   prepareProbes: () => undefined,
+  explain: () => undefined,
 };
 
 /**
@@ -762,7 +902,7 @@ export class CompiledQuery {
     const ev = new Evaluation(engine);
     engine.resetPool();
     const plan = this.plan;
-    if (plan instanceof TermPlan && plan.isSingleTerm) {
+    if (plan instanceof TermPlan && plan.isOneTerm) {
       // One term (the commonest query): straight from its postings into the collector, no list in between.
       plan.collectInto(ev, collector);
     } else {
@@ -787,6 +927,21 @@ export class CompiledQuery {
     return out;
   }
 
+  /**
+   * A matching paragraph's score taken apart, as the engine computed it: each term's BM25 parts in each
+   * field, their sum, and the number of distinct query terms matched that multiplies it.
+   */
+  explain(doc: number): ScoreExplanation {
+    const engine = this.engine;
+    engine.ensureCapacity();
+    const ev = new Evaluation(engine);
+    const terms: TermScore[] = [];
+    this.plan.explain(ev, doc, terms);
+    const sum = terms.reduce((total, t) => total + t.score, 0);
+    const matchedTerms = popcount(ev.mask);
+    return { terms, sum, matchedTerms, score: sum * matchedTerms };
+  }
+
   /** What `doc` holds of the query's words and phrases, whether or not it matches the whole query (article pages). */
   reportAny(doc: number): MatchReport {
     const out: MatchReport = { terms: [], phrases: [] };
@@ -802,6 +957,8 @@ export class QueryEngine {
   readonly view: ScoringView;
   /** Field length + 1 by short id; 0 = not read yet. A short id is never reused, so entries never go stale. */
   private lengths = new Int32Array(0);
+  /** The same for the parts field. */
+  private partsLengths = new Int32Array(0);
   private stamps = new Uint32Array(0);
   private slots = new Int32Array(0);
   private stamp = 0;
@@ -859,17 +1016,20 @@ export class QueryEngine {
     return new CompiledQuery(this, plan);
   }
 
-  /** Number of documents holding `term`. */
-  documentFrequency(term: string): number {
-    return this.view.terms.get(term)?.get(0)?.size ?? 0;
+  /** Number of documents holding `term` (in the text field, or the given one). */
+  documentFrequency(term: string, field = TEXT_FIELD): number {
+    return this.view.terms.get(term)?.get(field)?.size ?? 0;
   }
 
   /** The index terms a leaf matches (itself, and its prefix or typo expansions) that occur in the index. */
   expandTerms(leaf: LeafQuery): string[] {
-    return this.expand(leaf).map((e) => e.term);
+    return distinct(this.expand(leaf).map((e) => e.term));
   }
 
-  private phrase(node: PhraseQuery, compiled: Array<Plan | null>): Plan {
+  private phrase(node: PhraseQuery, slotPlans: Array<Plan | null>): Plan {
+    // A phrase matches words, never compound parts: its words are looked up in the text field only, so the
+    // parts field adds no candidates to check (nor score).
+    const compiled = slotPlans.map((plan) => (plan === null ? null : textOnly(plan)));
     const words = compiled.filter((p): p is Plan => p !== null);
     const wordSlots = compiled.flatMap((plan, slot) => (plan === null ? [] : [{ slot, plan }]));
     // The analysis never makes a phrase without a word; without one there would be no candidates to check.
@@ -888,8 +1048,17 @@ export class QueryEngine {
   fieldLengthOf(doc: number): number {
     const cached = this.lengths[doc]!;
     if (cached !== 0) return cached - 1;
-    const length = this.view.fieldLength.get(doc)![0]!;
+    const length = this.view.fieldLength.get(doc)![TEXT_FIELD]!;
     this.lengths[doc] = length + 1;
+    return length;
+  }
+
+  /** @internal */
+  partsLengthOf(doc: number): number {
+    const cached = this.partsLengths[doc]!;
+    if (cached !== 0) return cached - 1;
+    const length = this.view.fieldLength.get(doc)![PARTS_FIELD]!;
+    this.partsLengths[doc] = length + 1;
     return length;
   }
 
@@ -949,6 +1118,9 @@ export class QueryEngine {
     const lengths = new Int32Array(n);
     lengths.set(this.lengths);
     this.lengths = lengths;
+    const partsLengths = new Int32Array(n);
+    partsLengths.set(this.partsLengths);
+    this.partsLengths = partsLengths;
     const stamps = new Uint32Array(n);
     stamps.set(this.stamps);
     this.stamps = stamps;
@@ -960,18 +1132,24 @@ export class QueryEngine {
     const { terms } = this.view;
     const n = this.view.documentCount();
     const out: Expansion[] = [];
+    // Each term in each field, fields in MiniSearch's order, a field's weight times its boost (as MiniSearch multiplies).
+    let termsAdded = 0;
     const add = (term: string, postings: TermPostings | undefined, weight: number) => {
-      const freqs = postings?.get(0);
-      if (freqs === undefined || freqs.size === 0) return;
-      const df = freqs.size;
-      out.push({ term, postings: freqs, weight, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) });
+      const before = out.length;
+      for (let field = 0; field < FIELDS.length; field++) {
+        const freqs = postings?.get(field);
+        if (freqs === undefined || freqs.size === 0) continue;
+        const df = freqs.size;
+        out.push({ term, postings: freqs, weight: field === PARTS_FIELD ? weight * PARTS_BOOST : weight, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)), field });
+      }
+      if (out.length > before) termsAdded++;
     };
     add(leaf.term, terms.get(leaf.term), 1);
     if (leaf.kind === 'prefix') {
       for (const [term, postings] of terms.atPrefix(leaf.term)) {
         const distance = term.length - leaf.term.length;
         if (!distance) continue;
-        if (out.length >= MAX_EXPANSIONS) {
+        if (termsAdded >= MAX_EXPANSIONS) {
           throw new QueryError(
             'too_many_expansions',
             `"${leaf.source?.text ?? leaf.term}*" matches more than ${MAX_EXPANSIONS} words: make it longer`,
@@ -993,9 +1171,23 @@ export class QueryEngine {
   }
 }
 
+/** A phrase slot's plan without its parts-field expansions. */
+function textOnly(plan: Plan): Plan {
+  if (plan instanceof TermPlan) {
+    const text = plan.expansions.filter((e) => e.field === TEXT_FIELD);
+    if (text.length === plan.expansions.length) return plan;
+    return text.length === 0 ? NOTHING : new TermPlan(text, plan.bit);
+  }
+  if (plan instanceof OrPlan) {
+    const children = plan.children.map(textOnly).filter((c) => c !== NOTHING);
+    return children.length === 0 ? NOTHING : children.length === 1 ? children[0]! : new OrPlan(children);
+  }
+  return plan;
+}
+
 /** The expansion terms of a compiled phrase slot (a term plan, or an OR of term plans). */
 function termsOf(plan: Plan): string[] {
-  if (plan instanceof TermPlan) return plan.expansions.map((e) => e.term);
+  if (plan instanceof TermPlan) return distinct(plan.expansions.map((e) => e.term));
   if (plan instanceof OrPlan) return plan.children.flatMap(termsOf);
   return [];
 }

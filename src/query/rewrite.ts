@@ -55,6 +55,8 @@ export function relaxTypos(query: Query, vocabulary: Vocabulary): { query: Query
     and: (n, children) => word({ ...n, children }),
     or: (n, children) => word({ ...n, children }),
     phrase(n, slots) {
+      // A phrase without a source is a synonym's, not typed: left as the synonym file wrote it.
+      if (n.source === undefined) return n;
       let changed = false;
       const out: PhraseSlot[] = n.slots.map((slot, i) => {
         if (slot.kind !== 'word') return slot;

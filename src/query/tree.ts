@@ -206,8 +206,16 @@ export const q = {
   not: (child: Query, source?: Source): NotQuery => (source === undefined ? { kind: 'not', child } : { kind: 'not', child, source }),
 };
 
-/** MiniSearch's own form of a tree without phrases, to run its `search` as the reference our engine equals. */
-export function toMiniSearchQuery(node: Query): string | Record<string, unknown> {
+/**
+ * MiniSearch's own form of a tree, to run its `search` as the reference our engine equals. MiniSearch has no
+ * phrases: a caller that knows where they match says what each becomes (by default, a tree with one throws).
+ */
+export function toMiniSearchQuery(
+  node: Query,
+  phrase: (node: PhraseQuery, slots: Array<string | Record<string, unknown> | null>) => string | Record<string, unknown> = () => {
+    throw new Error('query: MiniSearch cannot evaluate a phrase');
+  },
+): string | Record<string, unknown> {
   return foldQuery<string | Record<string, unknown>>(node, {
     term: (n) => n.term,
     prefix: (n) => ({ combineWith: 'OR', queries: [n.term], prefix: true }),
@@ -221,8 +229,6 @@ export function toMiniSearchQuery(node: Query): string | Record<string, unknown>
     },
     or: (_n, children) => ({ combineWith: 'OR', queries: children }),
     not: (_n, child) => child,
-    phrase: () => {
-      throw new Error('query: MiniSearch cannot evaluate a phrase');
-    },
+    phrase,
   });
 }

@@ -23,11 +23,10 @@ export interface Span {
  * word when its own (joined) term matched, otherwise each part that matched. Runs on the analyzer's
  * allocation-free walk (`forEachTerms`), the same analysis the paragraph was indexed with.
  */
-export function matchSpans(text: string, analyzer: Pick<Analyzer, 'forEachTerms'>, terms: ReadonlySet<string>): Span[] {
+export function matchSpans(text: string, analyzer: Pick<Analyzer, 'forEachTerms' | 'lettersOf'>, terms: ReadonlySet<string>): Span[] {
   const spans: Span[] = [];
   if (terms.size === 0) return spans;
-  const initials = new Set<number>();
-  for (const t of terms) initials.add(t.charCodeAt(0));
+  const letters = analyzer.lettersOf(terms);
   let markedWholeEnd = -1;
   analyzer.forEachTerms(text, (start, end, wordTerms, part) => {
     if (part && end <= markedWholeEnd) return; // inside a compound marked whole
@@ -37,7 +36,7 @@ export function matchSpans(text: string, analyzer: Pick<Analyzer, 'forEachTerms'
       if (!part) markedWholeEnd = end;
       return;
     }
-  }, initials);
+  }, letters);
   return spans;
 }
 
@@ -91,7 +90,7 @@ export function markSpans(text: string, spans: readonly Span[]): string {
 }
 
 /** A paragraph's highlight: escaped HTML with marks, and the marked offsets for clients that render their own. */
-export function highlight(text: string, analyzer: Pick<Analyzer, 'forEachTerms' | 'forEachPosition'>, marks: Marks): { html: string; matches: Span[] } {
+export function highlight(text: string, analyzer: Pick<Analyzer, 'forEachTerms' | 'forEachPosition' | 'lettersOf'>, marks: Marks): { html: string; matches: Span[] } {
   const words = matchSpans(text, analyzer, marks.terms);
   const matches = marks.phrases && marks.phrases.length > 0 ? mergeSpans([...words, ...phraseSpans(text, analyzer, marks.phrases)]) : words;
   return { html: markSpans(text, matches), matches };

@@ -7,16 +7,18 @@
 import type { Article } from '../articles/article.js';
 import { dateRange } from '../articles/article.js';
 import { monthLabel } from '../index/doc-values.js';
-import type { SearchIndex } from '../index/search-index.js';
+import { PARTS_FIELD, type SearchIndex } from '../index/search-index.js';
 import type { ParagraphDoc } from '../paragraphs/paragraphs.js';
-import { analyzeQuery, type AnalyzedQuery } from '../query/analyze.js';
+import { analyzeQuery, type AnalyzedQuery, type Expansion } from '../query/analyze.js';
 import { ArticleGroups, Counter, DateFilter, MonthCounts, TopDocs, type DayRange, type RankedDoc, type SortOrder } from '../query/collectors.js';
 import { engineFor, type Collector, type CompiledQuery, type MatchReport } from '../query/engine.js';
 import { anyWordFallback } from '../query/policy.js';
 import { relaxTypos } from '../query/rewrite.js';
+import { NO_SYNONYMS, type Synonyms } from '../query/synonyms.js';
 import { parseSyntax, type ParsedSyntax } from '../query/syntax.js';
 import type { Query } from '../query/tree.js';
 import { didYouMean, type Suggestion } from './did-you-mean.js';
+import { explainHit, queryOrigins, type HitExplanation, type QueryOrigins } from './explain.js';
 import { highlight, type Span } from './highlight.js';
 import { suggest, type Suggestion as Completion } from './suggest.js';
 
@@ -46,6 +48,8 @@ export interface SearchOptions {
    * the page asks for it and API callers choose.
    */
   suggest?: boolean;
+  /** Take each hit's score apart (`explanation`): which term matched which word and how, with BM25's parts. */
+  explain?: boolean;
 }
 
 export interface SearchHit {
@@ -60,6 +64,8 @@ export interface SearchHit {
   highlight: string;
   /** Offsets into `text` of the marked spans. */
   matches: Span[];
+  /** With `explain`: why it matched and how its score came about. */
+  explanation?: HitExplanation;
 }
 
 /** One article of a grouped result. */
@@ -95,6 +101,8 @@ interface ResponseBase {
   terms: string[];
   /** Words left out of the query because they are stopwords. */
   ignored: string[];
+  /** Words (as typed) that synonyms expanded, and the entries they were also searched as. */
+  expansions: Expansion[];
   sort: SortOrder;
   from: string | null;
   to: string | null;
@@ -151,7 +159,11 @@ interface Outcome {
 }
 
 export class Searcher {
-  constructor(private readonly index: SearchIndex) {}
+  /** @param synonyms  the synonyms in force, asked at every query (the file may be reloaded meanwhile) */
+  constructor(
+    private readonly index: SearchIndex,
+    private readonly synonyms: () => Synonyms = () => NO_SYNONYMS,
+  ) {}
 
   /**
    * Searches the index.
@@ -166,6 +178,7 @@ export class Searcher {
     const sort = options.sort ?? 'relevance';
     const prepared = this.prepare(text);
     let outcome = this.run(prepared.query, options);
+    let used = prepared.query;
     let fallback = false;
     if (outcome.total === 0) {
       const any = anyWordFallback(prepared.query, prepared.analyzed.plain);
@@ -173,6 +186,7 @@ export class Searcher {
         const relaxed = this.run(any, options);
         if (relaxed.total > 0) {
           outcome = relaxed;
+          used = any;
           fallback = true;
         }
       }
@@ -185,6 +199,7 @@ export class Searcher {
       approximate: outcome.total > 0 ? prepared.approximate : [],
       terms: prepared.analyzed.terms,
       ignored: prepared.analyzed.ignored,
+      expansions: prepared.analyzed.expansions,
       sort,
       from: options.from ?? null,
       to: options.to ?? null,
@@ -195,13 +210,14 @@ export class Searcher {
           : null,
     };
     if (outcome.months) base.facets = facetsOf(outcome.months);
+    const origins = options.explain && used !== null ? queryOrigins(used, prepared.analyzed, engineFor(this.index), this.index.analyzer) : null;
     const finish = <T extends SearchResponse>(response: T): T => {
       response.tookMs = Math.round((performance.now() - started) * 100) / 100;
       return response;
     };
     if (group === 'article') {
       const articles = outcome.groups.map((g): ArticleHit => {
-        const paragraphs = g.best.map((r) => this.hit(r, outcome.compiled!));
+        const paragraphs = g.best.map((r) => this.hit(r, outcome.compiled!, origins));
         const article = this.index.getArticle(paragraphs[0]!.articleId)!;
         return {
           articleId: article.id,
@@ -216,7 +232,7 @@ export class Searcher {
       });
       return finish({ ...base, group: 'article', paragraphTotal: outcome.paragraphTotal, articles });
     }
-    const hits = outcome.top.slice(options.offset).map((r) => this.hit(r, outcome.compiled!));
+    const hits = outcome.top.slice(options.offset).map((r) => this.hit(r, outcome.compiled!, origins));
     return finish({ ...base, group: 'paragraph', hits });
   }
 
@@ -278,9 +294,11 @@ export class Searcher {
   /** @throws QueryError */
   private prepare(text: string): Prepared {
     const syntax = parseSyntax(text);
-    const analyzed = analyzeQuery(text, syntax, this.index.analyzer);
+    const analyzed = analyzeQuery(text, syntax, this.index.analyzer, this.synonyms());
     if (analyzed.query === null) return { syntax, analyzed, query: null, approximate: [] };
-    const relaxed = relaxTypos(analyzed.query, this.index);
+    // A word found only inside compounds occurs: it is no typo.
+    const index = this.index;
+    const relaxed = relaxTypos(analyzed.query, { documentFrequency: (term) => index.documentFrequency(term) || index.documentFrequency(term, PARTS_FIELD) });
     return { syntax, analyzed, query: relaxed.query, approximate: relaxed.approximate.map((s) => s.text) };
   }
 
@@ -324,12 +342,12 @@ export class Searcher {
     };
   }
 
-  private hit({ doc, score }: RankedDoc, compiled: CompiledQuery): SearchHit {
+  private hit({ doc, score }: RankedDoc, compiled: CompiledQuery, origins: QueryOrigins | null = null): SearchHit {
     const id = compiled.paragraphIdOf(doc);
     const paragraph: ParagraphDoc = this.index.getParagraph(id)!;
     // Mark exactly what this paragraph matched (the engine reports it for the match).
     const marked = highlight(paragraph.text, this.index.analyzer, marksOf(compiled.report(doc) ?? { terms: [], phrases: [] }));
-    return {
+    const hit: SearchHit = {
       id: paragraph.id,
       articleId: paragraph.articleId,
       paragraph: paragraph.paragraph,
@@ -340,6 +358,8 @@ export class Searcher {
       highlight: marked.html,
       matches: marked.matches,
     };
+    if (origins !== null) hit.explanation = explainHit(paragraph.text, doc, compiled, origins, this.index.analyzer);
+    return hit;
   }
 }
 

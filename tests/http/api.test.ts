@@ -3,6 +3,9 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { MAX_QUERY_LENGTH } from '../../src/search/search.js';
 import { buildApp, buildIndex, fixtureArticles, SEED_ID } from '../helpers/corpus.js';
+import { createAnalyzer } from '../../src/analysis/analyzer.js';
+
+const analyzer = createAnalyzer();
 
 const app = buildApp(buildIndex(fixtureArticles()));
 
@@ -19,6 +22,18 @@ async function expectError(url: string, status: number, code: string) {
 
 describe('http api', () => {
   describe('GET /api/search', () => {
+    it('explains each hit with explain=1: the words matched, how, and the BM25 parts', async () => {
+      const res = await request(app).get('/api/search').query({ q: 'gesprek', explain: '1' });
+      expect(res.status).toBe(200);
+      expect(res.body.expansions).toEqual([]);
+      const compound = res.body.hits.find((h: { paragraph: number }) => h.paragraph === 8);
+      expect(compound.explanation.terms[0]).toMatchObject({ field: 'parts', words: [{ surface: 'telefoongesprek', how: 'compound part' }] });
+      for (const h of res.body.hits) expect(h.explanation.score).toBeCloseTo(h.score, 9);
+      const plain = await request(app).get('/api/search').query({ q: 'gesprek' });
+      expect(plain.body.hits[0].explanation).toBeUndefined();
+      await expectError('/api/search?q=gesprek&explain=ja', 400, 'invalid_explain');
+    });
+
     it('answers hits with ids, scores, text, highlight and offsets', async () => {
       const res = await request(app).get('/api/search').query({ q: 'NAVO', limit: 5 });
       expect(res.status).toBe(200);
@@ -195,13 +210,28 @@ describe('http api', () => {
     it("shows the analyzer's tokens, like Elasticsearch's _analyze", async () => {
       const res = await request(app).get('/api/analyze').query({ text: 'De gesprekken in Oekraïne' });
       expect(res.status).toBe(200);
-      expect(res.body.analyzer).toBe('nl-2-dutch');
+      expect(res.body.analyzer).toBe(analyzer.version);
       expect(res.body.tokens).toEqual([
-        { surface: 'De', start: 0, end: 2, normalized: 'de', stem: 'de', stopword: true, terms: [] },
-        { surface: 'gesprekken', start: 3, end: 13, normalized: 'gesprekken', stem: 'sprek', stopword: false, terms: ['sprek'] },
-        { surface: 'in', start: 14, end: 16, normalized: 'in', stem: 'in', stopword: true, terms: [] },
-        { surface: 'Oekraïne', start: 17, end: 25, normalized: 'oekraïne', stem: 'oekraïne', stopword: false, terms: ['oekraine'] },
+        { surface: 'De', start: 0, end: 2, normalized: 'de', stem: 'de', stopword: true, terms: [], partTerms: [] },
+        { surface: 'gesprekken', start: 3, end: 13, normalized: 'gesprekken', stem: 'sprek', stopword: false, terms: ['sprek'], partTerms: [] },
+        { surface: 'in', start: 14, end: 16, normalized: 'in', stem: 'in', stopword: true, terms: [], partTerms: [] },
+        { surface: 'Oekraïne', start: 17, end: 25, normalized: 'oekraïne', stem: 'oekraïne', stopword: false, terms: ['oekraine'], partTerms: [] },
       ]);
+    });
+
+    it('shows closed compounds with their parts and irregular forms with their lemma', async () => {
+      const res = await request(app).get('/api/analyze').query({ text: 'Hij zei: veiligheidsgaranties' });
+      expect(res.status).toBe(200);
+      const [, zei, garanties] = res.body.tokens;
+      expect(zei).toMatchObject({ surface: 'zei', lemma: 'zeggen', terms: ['zei', analyzer.indexTerms('zeggen')[0]] });
+      expect(garanties).toMatchObject({
+        surface: 'veiligheidsgaranties',
+        compound: [
+          { text: 'veiligheids', lemma: 'veiligheid', link: 's', start: 9, end: 20 },
+          { text: 'garanties', lemma: 'garantie', link: '', start: 20, end: 29 },
+        ],
+      });
+      expect(garanties.partTerms).toEqual(['veiligheid', 'garanties'].map((w) => analyzer.indexTerms(w)[0]));
     });
 
     it('refuses a missing, empty or overlong text', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import MiniSearch from 'minisearch';
-import { addDocumentTerms, TermCache, documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type TermPostings } from '../../src/index/minisearch-internals.js';
+import { addDocumentFields, TermCache, documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type TermPostings } from '../../src/index/minisearch-internals.js';
 import { toParagraphDocs } from '../../src/paragraphs/paragraphs.js';
 import { udArticles } from '../helpers/ud.js';
 import { miniSearchOptions } from '../../src/index/search-index.js';
@@ -59,10 +59,12 @@ describe('minisearch-internals', () => {
     const theirs = new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
     theirs.addAll(docs);
     const ours = new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
-    const cache = new TermCache(0);
-    for (const doc of docs) addDocumentTerms(ours, doc.id, 'text', analyzer.indexTerms(doc.text), cache);
+    const caches = [new TermCache(0), new TermCache(1)];
+    for (const doc of docs) addDocumentFields(ours, doc.id, [analyzer.indexTerms(doc.text), analyzer.partTerms(doc.text)], caches);
     expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
-    expect(() => addDocumentTerms(ours, docs[0]!.id, 'text', ['x'], cache)).toThrow(`MiniSearch: duplicate ID ${docs[0]!.id}`);
+    // Both fields hold terms: compounds were split.
+    expect(JSON.stringify(ours)).toMatch(/"1":\{/);
+    expect(() => addDocumentFields(ours, docs[0]!.id, [['x'], []], caches)).toThrow(`MiniSearch: duplicate ID ${docs[0]!.id}`);
     ours.removeAll(docs.slice(0, 10));
     theirs.removeAll(docs.slice(0, 10));
     expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));

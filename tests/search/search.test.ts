@@ -39,9 +39,10 @@ describe('search', () => {
     });
 
     it('finds other inflections of an inflected query', () => {
-      // `gesprekken` occurs in paragraphs 3 and 4; `gesprek` in 2, 3, 4 and 18; `telefoongesprek` is another word.
+      // `gesprekken` occurs in paragraphs 3 and 4; `gesprek` in 2, 3, 4 and 18; `telefoongesprek` (8) holds it as a part.
       const r = seed.search('gesprekken');
-      expect(ids(r).sort()).toEqual([2, 3, 4, 18].map((n) => `${SEED_ID}#${n}`).sort());
+      expect(ids(r).sort()).toEqual([2, 3, 4, 18, 8].map((n) => `${SEED_ID}#${n}`).sort());
+      expect(ids(r).at(-1)).toBe(`${SEED_ID}#8`);
       expect(r.hits.find((h) => h.paragraph === 2)!.highlight).toContain('het <mark>gesprek</mark> gepland');
       // The participle meets the infinitive and the noun: `gepland` (2) and `plan` (6, 10) for `plannen`.
       expect(ids(seed.search('plannen')).sort()).toEqual([10, 2, 6].map((n) => `${SEED_ID}#${n}`));

@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CompactPostings } from '../../src/index/compact-postings.js';
+
+describe('CompactPostings', () => {
+  it('behaves exactly as a Map of short ids, in ascending order, under any sequence of changes', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), doc: fc.nat(200), tf: fc.integer({ min: 1, max: 70_000 }) }),
+      fc.record({ kind: fc.constant('append' as const), tf: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('delete' as const), doc: fc.nat(200) }),
+      fc.constant({ kind: 'clear' as const }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const ours = new CompactPostings();
+        const model = new Map<number, number>();
+        let next = 0;
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            ours.set(o.doc, o.tf);
+            model.set(o.doc, o.tf);
+          } else if (o.kind === 'append') {
+            next = Math.max(next, ...model.keys(), -1) + 1;
+            ours.set(next, o.tf);
+            model.set(next, o.tf);
+          } else if (o.kind === 'delete') expect(ours.delete(o.doc)).toBe(model.delete(o.doc));
+          else {
+            ours.clear();
+            model.clear();
+          }
+          expect(ours.size).toBe(model.size);
+        }
+        const sorted = [...model].sort((a, b) => a[0] - b[0]);
+        expect([...ours]).toEqual(sorted);
+        expect([...ours.keys()]).toEqual(sorted.map(([d]) => d));
+        expect([...ours.values()]).toEqual(sorted.map(([, tf]) => tf));
+        const visited: Array<[number, number]> = [];
+        ours.forEach((tf, doc) => visited.push([doc, tf]));
+        expect(visited).toEqual(sorted);
+        for (let doc = 0; doc <= 201; doc++) {
+          expect(ours.get(doc)).toBe(model.get(doc));
+          expect(ours.has(doc)).toBe(model.has(doc));
+        }
+        expect(Object.fromEntries(ours)).toEqual(Object.fromEntries(sorted));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
