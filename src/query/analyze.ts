@@ -166,8 +166,9 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
   function phrase(p: Extract<SyntaxNode, { kind: 'phrase' }>): Query | null {
     const slots: PhraseSlot[] = [];
     const stopwords: string[] = [];
-    // Each slot's word for synonym matching, and the slots where a typed word (or token) ends.
+    // Each slot's word for synonym matching and where it was typed, and the slots where a typed word (or token) ends.
     const matchable: EntryPosition[] = [];
+    const typedAt: Array<{ start: number; end: number }> = [];
     const ends = new Set<number>();
     for (const w of p.words) {
       const tokens = analyzer.analyze(w.text);
@@ -177,6 +178,7 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
           const last = w.prefix && i === tokens.length - 1 && j === positions.length - 1;
           const prefixes = last ? prefixesOf(position) : null;
           matchable.push(prefixes !== null ? { terms: [], stopword: null } : { terms: position.terms, stopword: position.stopword ? foldDiacritics(position.normalized) : null });
+          typedAt.push({ start: w.start + position.start, end: w.start + position.end });
           if (prefixes !== null) slots.push({ kind: 'word', query: anyOf(prefixes.map(q.prefix))! as LeafQuery | OrQuery });
           else if (position.stopword) {
             slots.push({ kind: 'stopword', word: foldDiacritics(position.normalized) });
@@ -194,7 +196,7 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
       return null;
     }
     const source = sourceOf(p);
-    const variants = phraseVariants(slots, matchable, ends);
+    const variants = phraseVariants(slots, matchable, typedAt, ends);
     const queries = variants.map((v) => slotsQuery(v));
     return withSource(queries.length === 1 ? queries[0]! : q.or(queries)!, source);
   }
@@ -204,7 +206,7 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
    * alternatives (`"president Putin"` → `president (putin|poetin)`); a longer one makes variants of the
    * phrase, at most MAX_PHRASE_VARIANTS (later matches are left as typed beyond that).
    */
-  function phraseVariants(slots: PhraseSlot[], matchable: EntryPosition[], ends: ReadonlySet<number>): PhraseSlot[][] {
+  function phraseVariants(slots: PhraseSlot[], matchable: EntryPosition[], typedAt: ReadonlyArray<{ start: number; end: number }>, ends: ReadonlySet<number>): PhraseSlot[][] {
     let variants: PhraseSlot[][] = [[]];
     let i = 0;
     while (i < slots.length) {
@@ -231,10 +233,7 @@ export function analyzeQuery(text: string, syntax: ParsedSyntax, analyzer: Analy
     return variants;
 
     function recordPhraseExpansion(at: number, n: number, match: SynonymMatch) {
-      expansions.push({ text: match.entry.text === '' ? '' : describeSlots(at, n), synonyms: match.alternatives.map((a) => a.text) });
-    }
-    function describeSlots(at: number, n: number): string {
-      return matchable.slice(at, at + n).map((m) => m.stopword ?? m.terms[0]).join(' ');
+      expansions.push({ text: text.slice(typedAt[at]!.start, typedAt[at + n - 1]!.end), synonyms: match.alternatives.map((a) => a.text) });
     }
   }
 
