@@ -211,8 +211,9 @@ class TermPlan implements Plan {
     let size = 0;
     for (const e of expansions) size += e.postings.size;
     this.size = size;
-    this.probeCost = expansions.length;
     this.isOneTerm = expansions.length === 1 || (expansions.length === 2 && expansions[0]!.term === expansions[1]!.term);
+    // One term's probe is a bit test per field once probes are many (prepareProbes): as cheap as one look-up.
+    this.probeCost = this.isOneTerm ? 1 : expansions.length;
   }
 
   /** One exact term in one field: its postings are its matches, one per document. */
