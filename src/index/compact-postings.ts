@@ -1,36 +1,46 @@
 /**
  * A term's postings (short id → term frequency) in one typed array, ordered by short id, behind the `Map`
- * interface MiniSearch and the query engine read postings through. The compound-parts field keeps its
- * postings this way: a paragraph holds nearly a third as many part postings as word postings, and a `Map`
- * entry costs about six times the 8 bytes a pair costs here (DESIGN.md, "Compounds").
+ * interface MiniSearch and the query engine read postings through. Every field of the index keeps its
+ * postings this way: a `Map` entry costs about five times the 8 bytes a pair costs here, and the
+ * compound-parts field added nearly a third as many postings again (DESIGN.md, "Compounds").
  */
 export class CompactPostings implements Map<number, number> {
-  /** Short id and frequency, interleaved, ascending by short id. */
+  /**
+   * Short id and frequency, interleaved, ascending by short id, in `used` slots. A removed posting keeps its
+   * slot with frequency 0 (a tombstone) until a quarter of the slots are such, so a removal is a binary
+   * search, not a shift of the list's tail (removing an article touches hundreds of long lists).
+   */
   private data: Int32Array;
-  private count = 0;
+  private used = 0;
+  private live = 0;
 
   constructor(capacity = 2) {
     this.data = new Int32Array(2 * Math.max(1, capacity));
   }
 
   get size(): number {
-    return this.count;
-  }
-
-  /** @internal Short id and frequency interleaved, ascending, valid up to `2 * size`: for merging walks. */
-  get raw(): Int32Array {
-    return this.data;
+    return this.live;
   }
 
   get [Symbol.toStringTag](): string {
     return 'CompactPostings';
   }
 
-  /** The slot of `doc`, or −(insertion slot) − 1. */
+  /** @internal The interleaved slots, ascending, up to `rawLength`; a frequency of 0 marks a removed posting. */
+  get raw(): Int32Array {
+    return this.data;
+  }
+
+  /** @internal */
+  get rawLength(): number {
+    return 2 * this.used;
+  }
+
+  /** The slot of `doc` (a tombstone's too), or −(insertion slot) − 1. */
   private find(doc: number): number {
     const data = this.data;
     let lo = 0;
-    let hi = this.count - 1;
+    let hi = this.used - 1;
     // Postings are added in short-id order: the common look-up of the last one is checked first.
     if (hi >= 0 && data[2 * hi] === doc) return hi;
     while (lo <= hi) {
@@ -45,24 +55,29 @@ export class CompactPostings implements Map<number, number> {
 
   get(doc: number): number | undefined {
     const slot = this.find(doc);
-    return slot >= 0 ? this.data[2 * slot + 1] : undefined;
+    if (slot < 0) return undefined;
+    const tf = this.data[2 * slot + 1]!;
+    return tf === 0 ? undefined : tf;
   }
 
   has(doc: number): boolean {
-    return this.find(doc) >= 0;
+    return this.get(doc) !== undefined;
   }
 
+  /** @param tf  at least 1 (MiniSearch deletes a posting rather than setting it to 0) */
   set(doc: number, tf: number): this {
-    const n = this.count;
+    const n = this.used;
     if (n === 0 || this.data[2 * (n - 1)]! < doc) {
       this.reserve(n + 1);
       this.data[2 * n] = doc;
       this.data[2 * n + 1] = tf;
-      this.count = n + 1;
+      this.used = n + 1;
+      this.live++;
       return this;
     }
     const slot = this.find(doc);
     if (slot >= 0) {
+      if (this.data[2 * slot + 1] === 0) this.live++;
       this.data[2 * slot + 1] = tf;
       return this;
     }
@@ -71,52 +86,70 @@ export class CompactPostings implements Map<number, number> {
     this.data.copyWithin(2 * at + 2, 2 * at, 2 * n);
     this.data[2 * at] = doc;
     this.data[2 * at + 1] = tf;
-    this.count = n + 1;
+    this.used = n + 1;
+    this.live++;
     return this;
   }
 
   delete(doc: number): boolean {
     const slot = this.find(doc);
-    if (slot < 0) return false;
-    this.data.copyWithin(2 * slot, 2 * slot + 2, 2 * this.count);
-    this.count--;
-    // Shrink when mostly empty, so a list that lost most of its postings gives the memory back.
-    if (this.count > 0 && this.count * 4 < this.data.length / 2) this.data = this.data.slice(0, 2 * Math.max(2, this.count * 2));
+    if (slot < 0 || this.data[2 * slot + 1] === 0) return false;
+    this.data[2 * slot + 1] = 0;
+    this.live--;
+    if (this.used - this.live > this.used / 4) this.compact();
     return true;
   }
 
   clear(): void {
-    this.count = 0;
+    this.used = 0;
+    this.live = 0;
     this.data = new Int32Array(4);
   }
 
   forEach(visit: (tf: number, doc: number, map: Map<number, number>) => void): void {
     const data = this.data;
-    const n = this.count;
-    for (let i = 0; i < n; i++) visit(data[2 * i + 1]!, data[2 * i]!, this);
+    const n = 2 * this.used;
+    for (let i = 0; i < n; i += 2) {
+      const tf = data[i + 1]!;
+      if (tf !== 0) visit(tf, data[i]!, this);
+    }
   }
 
   *entries(): MapIterator<[number, number]> {
-    for (let i = 0; i < this.count; i++) yield [this.data[2 * i]!, this.data[2 * i + 1]!];
+    for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield [this.data[2 * i]!, this.data[2 * i + 1]!];
   }
 
   *keys(): MapIterator<number> {
-    for (let i = 0; i < this.count; i++) yield this.data[2 * i]!;
+    for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield this.data[2 * i]!;
   }
 
   *values(): MapIterator<number> {
-    for (let i = 0; i < this.count; i++) yield this.data[2 * i + 1]!;
+    for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield this.data[2 * i + 1]!;
   }
 
   [Symbol.iterator](): MapIterator<[number, number]> {
     return this.entries();
   }
 
-  /** Room for `n` postings: doubles while small, then grows by half (at most a third is spare room). */
+  /** Drops the tombstones, and the room a much shrunk list no longer needs. */
+  private compact(): void {
+    const data = this.data;
+    let kept = 0;
+    for (let i = 0; i < this.used; i++) {
+      if (data[2 * i + 1] === 0) continue;
+      data[2 * kept] = data[2 * i]!;
+      data[2 * kept + 1] = data[2 * i + 1]!;
+      kept++;
+    }
+    this.used = kept;
+    if (kept * 4 < data.length / 2) this.data = data.slice(0, 2 * Math.max(2, kept * 2));
+  }
+
+  /** Room for `n` slots: doubles while small, then grows by half (at most a third is spare room). */
   private reserve(n: number): void {
     if (2 * n <= this.data.length) return;
-    const grown = new Int32Array(2 * Math.max(n, this.count < 64 ? this.count * 2 : Math.ceil(this.count * 1.5), 2));
-    grown.set(this.data.subarray(0, 2 * this.count));
+    const grown = new Int32Array(2 * Math.max(n, this.used < 64 ? this.used * 2 : Math.ceil(this.used * 1.5), 2));
+    grown.set(this.data.subarray(0, 2 * this.used));
     this.data = grown;
   }
 }

@@ -358,12 +358,21 @@ function mergeFields(ev: Evaluation, text: Expansion, parts: Expansion, visit: (
     return;
   }
   const a = text.postings.raw;
-  const an = 2 * text.postings.size;
+  const an = text.postings.rawLength;
   const b = parts.postings.raw;
-  const bn = 2 * parts.postings.size;
+  const bn = parts.postings.rawLength;
   let i = 0;
   let j = 0;
   while (i < an || j < bn) {
+    // A frequency of 0 is a removed posting: stepped over.
+    if (i < an && a[i + 1] === 0) {
+      i += 2;
+      continue;
+    }
+    if (j < bn && b[j + 1] === 0) {
+      j += 2;
+      continue;
+    }
     const da = i < an ? a[i]! : 0x7fffffff;
     const db = j < bn ? b[j]! : 0x7fffffff;
     if (da < db) {
