@@ -82,6 +82,10 @@ interface WordAnalysis {
   key: string;
   /** The word normalized and without diacritics (`oekraine`): how suggestions look words up. */
   folded: string;
+  /** The word normalized (`normalizeWord`). */
+  normalized: string;
+  /** The analyzer's small id for a remembered written word (see `analyzeWritten`), else −1. */
+  word: number;
 }
 
 /** Separates the terms of a word with two (`financieel`, `financiel`) in its position key. */
@@ -190,14 +194,14 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
    * measurements behind this order.
    */
   function analyzeWord(normalized: string): WordAnalysis {
-    if (normalized.length === 0 || normalized.length > MAX_TERM_LENGTH) return unindexed(normalized, '', false, '');
+    if (normalized.length === 0 || normalized.length > MAX_TERM_LENGTH) return unindexed(normalized, normalized, '', false, '');
     const folded = foldDiacritics(normalized);
-    if (folded.length === 0) return unindexed(normalized, folded, false, '');
-    if (DUTCH_STOPWORDS.has(folded)) return unindexed(stemUnlessNumber(normalized), folded, true, positionKey([], folded));
-    if (hasDigit(normalized)) return indexed(normalized, [folded], folded, null, null);
+    if (folded.length === 0) return unindexed(normalized, normalized, folded, false, '');
+    if (DUTCH_STOPWORDS.has(folded)) return unindexed(normalized, stemUnlessNumber(normalized), folded, true, positionKey([], folded));
+    if (hasDigit(normalized)) return indexed(normalized, normalized, [folded], folded, null, null);
     const { stemmed, terms, lemma } = wordTerms(normalized, folded);
     const compound = lexicon === null ? null : splitCompound(normalized, lexicon);
-    return indexed(stemmed, terms, folded, compound, lemma);
+    return indexed(normalized, stemmed, terms, folded, compound, lemma);
   }
 
   /** A word's own terms: its stem, the stem of its folded form where different, its lemma's stem. */
@@ -246,15 +250,15 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return terms;
   }
 
-  function unindexed(stemmed: string, folded: string, stopword: boolean, key: string): WordAnalysis {
-    return { stem: stemmed, stopword, terms: NO_TERMS, partTerms: NO_TERMS, matchTerms: NO_TERMS, compound: null, lemma: null, key, folded };
+  function unindexed(normalized: string, stemmed: string, folded: string, stopword: boolean, key: string): WordAnalysis {
+    return { stem: stemmed, stopword, terms: NO_TERMS, partTerms: NO_TERMS, matchTerms: NO_TERMS, compound: null, lemma: null, key, folded, normalized, word: -1 };
   }
 
-  function indexed(stemmed: string, terms: string[], folded: string, compound: readonly CompoundPart[] | null, lemma: string | null): WordAnalysis {
+  function indexed(normalized: string, stemmed: string, terms: string[], folded: string, compound: readonly CompoundPart[] | null, lemma: string | null): WordAnalysis {
     Object.freeze(terms);
     const partTerms = compound === null ? NO_TERMS : Object.freeze(partTermsOf(compound, terms));
     const matchTerms = partTerms.length === 0 ? terms : Object.freeze([...terms, ...partTerms]);
-    return { stem: stemmed, stopword: false, terms, partTerms, matchTerms, compound: partTerms.length === 0 ? null : compound, lemma, key: positionKey(terms, null), folded };
+    return { stem: stemmed, stopword: false, terms, partTerms, matchTerms, compound: partTerms.length === 0 ? null : compound, lemma, key: positionKey(terms, null), folded, normalized, word: -1 };
   }
 
   /**
@@ -262,16 +266,17 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
    * shared. A remembered word has a small id (`word`, 0 … WORD_MEMO_SIZE − 1; −1 for one not remembered),
    * which lets the index keep per-word facts in typed arrays instead of looking strings up.
    */
-  const memo = new Map<string, { normalized: string; analysis: WordAnalysis; word: number }>();
-  function analyzeWritten(surface: string): { normalized: string; analysis: WordAnalysis; word: number } {
+  const memo = new Map<string, WordAnalysis>();
+  function analyzeWritten(surface: string): WordAnalysis {
     const known = memo.get(surface);
     if (known !== undefined) return known;
-    const normalized = normalizeWord(surface);
-    const analysis = analyzeWord(normalized);
-    const remembered = memo.size < WORD_MEMO_SIZE;
-    const entry = Object.freeze({ normalized, analysis: Object.freeze(analysis), word: remembered ? memo.size : -1 });
-    if (remembered) memo.set(surface, entry);
-    return entry;
+    const analysis = analyzeWord(normalizeWord(surface));
+    // One object per remembered word: its analysis carries its id.
+    if (memo.size < WORD_MEMO_SIZE) {
+      analysis.word = memo.size;
+      memo.set(surface, Object.freeze(analysis));
+    }
+    return analysis;
   }
 
   function stemUnlessNumber(normalized: string): string {
@@ -280,8 +285,8 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
 
   function wordToken(text: string, start: number, end: number): Token {
     const surface = text.slice(start, end);
-    const { normalized, analysis } = analyzeWritten(surface);
-    const token: Token = { surface, start, end, normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms, partTerms: analysis.partTerms, key: analysis.key };
+    const analysis = analyzeWritten(surface);
+    const token: Token = { surface, start, end, normalized: analysis.normalized, stem: analysis.stem, stopword: analysis.stopword, terms: analysis.terms, partTerms: analysis.partTerms, key: analysis.key };
     if (analysis.compound !== null) token.compound = analysis.compound;
     if (analysis.lemma !== null) token.lemma = analysis.lemma;
     return token;
@@ -357,7 +362,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     forEachWord(text, (start, end, bounds) => {
       if (bounds.length === 2) {
         if (letters !== undefined && !mayMatch(text, start, end, letters)) return;
-        visit(start, end, analyzeWritten(text.slice(start, end)).analysis.matchTerms, false);
+        visit(start, end, analyzeWritten(text.slice(start, end)).matchTerms, false);
         return;
       }
       normalizedParts.length = 0;
@@ -365,7 +370,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       for (let b = 0; b < bounds.length; b += 2) {
         const part = analyzeWritten(text.slice(bounds[b], bounds[b + 1]));
         normalizedParts.push(part.normalized);
-        partTerms.push(part.analysis.matchTerms);
+        partTerms.push(part.matchTerms);
       }
       visit(start, end, compoundWhole(normalizedParts).terms, false);
       for (let b = 0; b < bounds.length; b += 2) visit(bounds[b]!, bounds[b + 1]!, partTerms[b >> 1]!, true);
@@ -377,8 +382,8 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       // A plain word is one part spanning the word; a compound's parts are its positions.
       for (let b = 0; b < bounds.length; b += 2) {
         const surface = text.slice(bounds[b], bounds[b + 1]);
-        const { analysis, word } = analyzeWritten(surface);
-        visit(bounds[b]!, bounds[b + 1]!, analysis.key, analysis.terms, surface, analysis.folded, word, analysis.partTerms);
+        const analysis = analyzeWritten(surface);
+        visit(bounds[b]!, bounds[b + 1]!, analysis.key, analysis.terms, surface, analysis.folded, analysis.word, analysis.partTerms);
       }
     });
   }
@@ -414,11 +419,11 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const out: string[] = [];
     forEachWord(text, (start, end, bounds) => {
       if (bounds.length === 2) {
-        pushAll(out, analyzeWritten(text.slice(start, end)).analysis.terms);
+        pushAll(out, analyzeWritten(text.slice(start, end)).terms);
         return;
       }
       // A hyphenated compound is indexed by its parts only (see `indexedTerms`).
-      for (let b = 0; b < bounds.length; b += 2) pushAll(out, analyzeWritten(text.slice(bounds[b], bounds[b + 1])).analysis.terms);
+      for (let b = 0; b < bounds.length; b += 2) pushAll(out, analyzeWritten(text.slice(bounds[b], bounds[b + 1])).terms);
     });
     return out;
   }
@@ -426,7 +431,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   function partTerms(text: string): string[] {
     const out: string[] = [];
     forEachWord(text, (_start, _end, bounds) => {
-      for (let b = 0; b < bounds.length; b += 2) pushAll(out, analyzeWritten(text.slice(bounds[b], bounds[b + 1])).analysis.partTerms);
+      for (let b = 0; b < bounds.length; b += 2) pushAll(out, analyzeWritten(text.slice(bounds[b], bounds[b + 1])).partTerms);
     });
     return out;
   }
