@@ -60,7 +60,7 @@ export function splitCompound(word: string, lexicon: CompoundLexicon): CompoundP
  * Parts recur across compounds far more than compounds do (`telefoon`, `gesprek`): their own splits are
  * remembered, a bounded number per lexicon.
  */
-const PART_MEMO_SIZE = 20_000;
+const PART_SPLIT_MEMO_SIZE = 20_000;
 const partMemos = new WeakMap<CompoundLexicon, Map<string, readonly CompoundPart[] | null>>();
 
 function partSplit(part: string, lexicon: CompoundLexicon): readonly CompoundPart[] | null {
@@ -69,7 +69,7 @@ function partSplit(part: string, lexicon: CompoundLexicon): readonly CompoundPar
   const known = memo.get(part);
   if (known !== undefined) return known;
   const parts = splitCompound(part, lexicon);
-  if (memo.size < PART_MEMO_SIZE) memo.set(part, parts === null ? null : Object.freeze(parts));
+  if (memo.size < PART_SPLIT_MEMO_SIZE) memo.set(part, parts === null ? null : Object.freeze(parts));
   return parts;
 }
 

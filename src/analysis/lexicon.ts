@@ -134,7 +134,7 @@ const SUFFIX_WORDS = new Set(
 const CONSONANT_ING = /^[^aeiouy]+(?:ing(?:en|s)?|en|el|els|er)$/;
 
 /** Linking morphemes between the parts of a Dutch compound, longest first. */
-export const LINKING_MORPHEMES = ['en', 's', 'e'] as const;
+const LINKING_MORPHEMES = ['en', 's', 'e'] as const;
 
 /**
  * Particles and prepositions: they begin particle verbs and their nouns (`aanval`, `voorzitter`,

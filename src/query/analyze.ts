@@ -9,7 +9,7 @@ import type { Analyzer, Token } from '../analysis/analyzer.js';
 import { QueryError } from './query-error.js';
 import { NO_SYNONYMS, type EntryPosition, type SynonymEntry, type SynonymMatch, type Synonyms } from './synonyms.js';
 import type { ParsedSyntax, SyntaxNode, SyntaxWord } from './syntax.js';
-import { forEachLeaf, leaves, q, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
+import { forEachLeaf, identityFolder, leaves, q, rewriteQuery, type LeafQuery, type OrQuery, type PhraseSlot, type Query, type Source } from './tree.js';
 
 /**
  * Shortest prefix a `*` expands (in characters, folded): `ge*` would expand to a tenth of the vocabulary
@@ -307,18 +307,19 @@ function sameQuery(a: Query, b: Query): boolean {
 
 /** The node and everything under it without `source`. */
 function withoutSources(node: Query): Query {
-  const { source: _source, ...rest } = node as Query & { source?: Source };
-  switch (rest.kind) {
-    case 'and':
-    case 'or':
-      return { ...rest, children: rest.children.map(withoutSources) };
-    case 'not':
-      return { ...rest, child: withoutSources(rest.child) };
-    case 'phrase':
-      return { ...rest, slots: rest.slots.map((s) => (s.kind === 'word' ? { kind: 'word', query: withoutSources(s.query) as LeafQuery | OrQuery } : s)) };
-    default:
-      return rest;
-  }
+  const strip = <T extends Query>(n: T): T => {
+    const { source: _source, ...rest } = n as T & { source?: Source };
+    return rest as T;
+  };
+  return rewriteQuery(node, {
+    term: strip,
+    prefix: strip,
+    fuzzy: strip,
+    and: (n, children) => strip(identityFolder.and(n, children)),
+    or: (n, children) => strip(identityFolder.or(n, children)),
+    not: (n, child) => strip(identityFolder.not(n, child)),
+    phrase: (n, slots) => strip(identityFolder.phrase(n, slots)),
+  });
 }
 
 function withSource(node: Query, source: Source): Query {

@@ -345,17 +345,9 @@ class TermPlan implements Plan {
  * walks them once; a paragraph in both scores text then parts, as MiniSearch adds them.
  */
 function mergeFields(ev: Evaluation, text: Expansion, parts: Expansion, visit: (doc: number, score: number) => void): void {
+  // The index keeps every posting list compact (minisearch-internals.ts): anything else is a broken invariant.
   if (!(text.postings instanceof CompactPostings) || !(parts.postings instanceof CompactPostings)) {
-    // Not the index's own postings (a MiniSearch built elsewhere): by look-up instead.
-    text.postings.forEach((tf, doc) => {
-      const other = parts.postings.get(doc);
-      const score = text.weight * ev.bm25(text.idf, tf, doc, text.field);
-      visit(doc, other === undefined ? score : score + parts.weight * ev.bm25(parts.idf, other, doc, parts.field));
-    });
-    parts.postings.forEach((tf, doc) => {
-      if (!text.postings.has(doc)) visit(doc, parts.weight * ev.bm25(parts.idf, tf, doc, parts.field));
-    });
-    return;
+    throw new Error('query engine: postings are not CompactPostings');
   }
   const a = text.postings.raw;
   const an = text.postings.rawLength;
@@ -1056,19 +1048,20 @@ export class QueryEngine {
 
   /** @internal */
   fieldLengthOf(doc: number): number {
-    const cached = this.lengths[doc]!;
-    if (cached !== 0) return cached - 1;
-    const length = this.view.fieldLength.get(doc)![TEXT_FIELD]!;
-    this.lengths[doc] = length + 1;
-    return length;
+    return this.cachedLength(this.lengths, doc, TEXT_FIELD);
   }
 
   /** @internal */
   partsLengthOf(doc: number): number {
-    const cached = this.partsLengths[doc]!;
+    return this.cachedLength(this.partsLengths, doc, PARTS_FIELD);
+  }
+
+  /** A field's length for `doc`, read once from MiniSearch into `cache` (length + 1; 0 = not read yet). */
+  private cachedLength(cache: Int32Array, doc: number, field: number): number {
+    const cached = cache[doc]!;
     if (cached !== 0) return cached - 1;
-    const length = this.view.fieldLength.get(doc)![PARTS_FIELD]!;
-    this.partsLengths[doc] = length + 1;
+    const length = this.view.fieldLength.get(doc)![field]!;
+    cache[doc] = length + 1;
     return length;
   }
 
