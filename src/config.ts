@@ -2,11 +2,15 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { STEMMER_NAMES } from './analysis/stemmers.js';
+import type { StoreConfig } from './articles/store-factory.js';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  ARTICLE_STORE: z.enum(['folder', 'postgres']).default('folder'),
   ARTICLES_DIR: z.string().min(1).default('data/articles'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }).optional(),
+  SYNC_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   INDEX_DIR: z.string().min(1).default('data/.index'),
   SYNONYMS_FILE: z.string().min(1).default('data/synonyms.txt'),
   ADMIN_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
@@ -18,7 +22,9 @@ const schema = z.object({
 export interface Config {
   port: number;
   host: string;
-  /** Absolute path. */
+  /** Where articles live: the folder (default) or PostgreSQL (DATABASE_URL). */
+  store: StoreConfig;
+  /** Absolute path (the folder store's, and the import command's default target). */
   articlesDir: string;
   /** Absolute path of the snapshot folder. */
   indexDir: string;
@@ -43,9 +49,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`config: invalid environment (${problems})`);
   }
   const c = parsed.data;
+  if (c.ARTICLE_STORE === 'postgres' && c.DATABASE_URL === undefined) {
+    throw new Error('config: invalid environment (DATABASE_URL: is required when ARTICLE_STORE=postgres)');
+  }
+  const store: StoreConfig =
+    c.ARTICLE_STORE === 'postgres' ? { kind: 'postgres', databaseUrl: c.DATABASE_URL!, pollMs: c.SYNC_POLL_MS } : { kind: 'folder', articlesDir: resolve(c.ARTICLES_DIR) };
   return {
     port: c.PORT,
     host: c.HOST,
+    store,
     articlesDir: resolve(c.ARTICLES_DIR),
     indexDir: resolve(c.INDEX_DIR),
     synonymsFile: resolve(c.SYNONYMS_FILE),

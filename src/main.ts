@@ -1,6 +1,6 @@
 /**
  * Starts the service: read the environment, listen at once (so /readyz can say "loading"), then load the
- * snapshot, reconcile it with ARTICLES_DIR, and watch the folder. Shuts down gracefully on SIGINT/SIGTERM,
+ * snapshot, catch up with the article store (ARTICLES_DIR, or PostgreSQL), and follow it. Shuts down gracefully on SIGINT/SIGTERM,
  * writing a pending snapshot first.
  */
 import { readConfig, type Config } from './config.js';
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const service = new SearchService(
-    { articlesDir: config.articlesDir, indexDir: config.indexDir, stemmer: config.stemmer, synonymsFile: config.synonymsFile, snapshotDelayMs: config.snapshotDelayMs },
+    { store: config.store, indexDir: config.indexDir, stemmer: config.stemmer, synonymsFile: config.synonymsFile, snapshotDelayMs: config.snapshotDelayMs },
     logger,
   );
   const app = createApp({
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     logger,
     status: () => service.status(),
     admin: { token: config.adminToken, store: service.store, indexer: service.indexer },
+    changes: service,
   });
 
   const server = createHttpServer(app);
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
     await service.start();
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    logger.error({ err: error, dir: config.articlesDir }, `cannot index ARTICLES_DIR ${config.articlesDir}: ${e.code ?? e.message}`);
+    const where = config.store.kind === 'folder' ? `ARTICLES_DIR ${config.store.articlesDir}` : 'the PostgreSQL store (DATABASE_URL)';
+    logger.error({ err: error, store: config.store.kind }, `cannot index ${where}: ${e.code ?? e.message}`);
     process.exit(1);
   }
 }

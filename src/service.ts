@@ -1,13 +1,15 @@
 /**
- * The search service assembled: the folder store feeds the indexer, the indexer keeps the index, the
- * scheduler keeps the snapshot. Start-up loads the snapshot, reconciles it with the folder (only new,
- * changed and deleted articles are indexed), then watches. Shared by src/main.ts, the CLI and the tests.
+ * The search service assembled: the article store (chosen by configuration) feeds the indexer, the indexer
+ * keeps the index, the scheduler keeps the snapshot. Start-up loads the snapshot, catches up with the store
+ * (from the snapshot's log position, or by comparing versions: only new, changed and deleted articles are
+ * indexed), then follows it. Shared by src/main.ts, the CLI and the tests.
  */
 import { mkdir } from 'node:fs/promises';
 import { createAnalyzer } from './analysis/analyzer.js';
 import type { StemmerName } from './analysis/stemmers.js';
-import { FolderArticleStore } from './articles/folder-store.js';
-import type { ArticleStore, ScanSummary } from './articles/store.js';
+import { PostgresArticleStore } from './articles/postgres-store.js';
+import { createArticleStore, type StoreConfig } from './articles/store-factory.js';
+import type { ArticleStore, CatchUp, ChangeSeq } from './articles/store.js';
 import { Indexer } from './index/indexer.js';
 import { SearchIndex } from './index/search-index.js';
 import { SnapshotScheduler } from './index/snapshot-scheduler.js';
@@ -18,22 +20,21 @@ import { Searcher } from './search/search.js';
 import { SynonymFile } from './search/synonym-file.js';
 
 export interface ServiceOptions {
-  articlesDir: string;
+  store: StoreConfig;
   indexDir: string;
   stemmer: StemmerName;
   /** The synonym file (Solr format); none when unset or missing. Watched with the articles. */
   synonymsFile?: string;
-  /** Watch ARTICLES_DIR (and the synonym file) for changes (default true). */
+  /** Follow the store (watch ARTICLES_DIR, or the PostgreSQL log) and the synonym file (default true). */
   watch?: boolean;
   /** Quiet time after changes before the snapshot is rewritten. */
   snapshotDelayMs?: number;
-  /** How long a file must stay unchanged before it is read. */
-  stableMs?: number;
 }
 
 export interface StartupReport {
   snapshot: 'loaded' | 'missing' | 'corrupt' | 'incompatible';
-  scan: ScanSummary;
+  /** What catching up with the store did (`resumed`: from the snapshot's log position). */
+  scan: CatchUp;
   ms: number;
 }
 
@@ -55,8 +56,12 @@ export class SearchService {
     this.synonyms = synonyms;
     this.searcher = new Searcher(this.index, synonyms === null ? undefined : () => synonyms.current);
     this.indexer = new Indexer(this.index, logger);
-    this.store = new FolderArticleStore(options.articlesDir, logger, options.stableMs === undefined ? {} : { stableMs: options.stableMs });
-    this.snapshots = new SnapshotScheduler(this.index, options.indexDir, logger, options.snapshotDelayMs === undefined ? {} : { delayMs: options.snapshotDelayMs });
+    this.store = createArticleStore(options.store, logger);
+    const store = this.store;
+    this.snapshots = new SnapshotScheduler(this.index, options.indexDir, logger, {
+      store: () => store.identity,
+      ...(options.snapshotDelayMs === undefined ? {} : { delayMs: options.snapshotDelayMs }),
+    });
     // Not while starting: a snapshot of a half-built index is wasted work (start() schedules one when ready).
     this.indexer.onChange(() => {
       if (this.ready) this.snapshots.changed();
@@ -71,7 +76,18 @@ export class SearchService {
       paragraphs: this.index.paragraphCount,
       lastChangeAt: this.indexer.lastChangeAt?.toISOString() ?? null,
       snapshot: last ? { writtenAt: last.writtenAt, bytes: last.bytes } : null,
+      store: this.store instanceof PostgresArticleStore ? { kind: 'postgres', ...this.store.status(), seq: this.index.appliedSeq } : { kind: 'folder' },
     };
+  }
+
+  /**
+   * Read your writes across processes: resolves true once this process's index holds the store's change
+   * `seq`, false after `timeoutMs`. A store without a log (the folder) has nothing to wait for: its writes
+   * through this process are searchable when acknowledged.
+   */
+  waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
+    if (!(this.store instanceof PostgresArticleStore)) return Promise.resolve(true);
+    return this.indexer.waitForSeq(seq, timeoutMs);
   }
 
   /** Loads the snapshot, reconciles with the folder, starts watching, and becomes ready. */
@@ -83,13 +99,13 @@ export class SearchService {
       await this.synonyms.load();
       if (this.options.watch !== false) await this.synonyms.watch();
     }
-    const snapshot = await this.loadSnapshot();
-    const apply = (changes: Parameters<Indexer['apply']>[0]) => this.indexer.apply(changes).then(() => undefined);
-    // Watch first, so nothing written during the scan is missed; the scan's batches share the store's lock
-    // with the watcher, so a file read later is always applied later.
+    const { snapshot, since } = await this.loadSnapshot();
+    const apply = (changes: Parameters<Indexer['apply']>[0], seq?: number) => this.indexer.apply(changes, seq).then(() => undefined);
+    // Watch first, so nothing written during the catch-up is missed; the catch-up's batches share the store's
+    // delivery order with the watcher, so a change read later is always applied later.
     this.store.subscribe(apply);
     if (this.options.watch !== false) await this.store.watch();
-    const scan = await this.store.scan(this.index.knownVersions(), apply, { exclusive: true });
+    const scan = await this.store.changesSince(since, this.index.knownVersions(), apply, { exclusive: true });
     this.indexer.lastChangeAt ??= new Date();
     this.ready = true;
     const ms = Math.round(performance.now() - started);
@@ -97,7 +113,8 @@ export class SearchService {
     this.logger.info(
       { articles: this.index.articleCount, paragraphs: this.index.paragraphCount, snapshot, ...scan, ms, analyzer: this.index.analyzer.version },
       `indexed ${this.index.articleCount} articles, ${this.index.paragraphCount} paragraphs in ${ms} ms ` +
-        `(snapshot ${snapshot}; ${scan.upserts} read from files, ${scan.removals} removed, ${scan.unchanged} unchanged)`,
+        `(snapshot ${snapshot}; ${scan.resumed ? `caught up from change ${since}, ` : ''}` +
+        `${scan.upserts} read from ${this.store.identity === 'folder' ? 'files' : 'PostgreSQL'}, ${scan.removals} removed, ${scan.unchanged} unchanged)`,
     );
     return { snapshot, scan, ms };
   }
@@ -110,24 +127,32 @@ export class SearchService {
     this.snapshots.stop();
   }
 
-  private async loadSnapshot(): Promise<StartupReport['snapshot']> {
+  /**
+   * Loads the snapshot, and says where to catch up from: its log position when it was stamped by this very
+   * store and vouches for every article it holds; else null (compare the whole store with it).
+   */
+  private async loadSnapshot(): Promise<{ snapshot: StartupReport['snapshot']; since: ChangeSeq }> {
     try {
       const loaded = await readSnapshot(this.options.indexDir, this.index.analyzer);
       if (!loaded) {
         this.logger.info({ dir: this.options.indexDir }, `no snapshot in ${this.options.indexDir}: indexing every article`);
-        return 'missing';
+        return { snapshot: 'missing', since: null };
       }
+      // Articles that changed while it was written were left out; they may sit before its position in the log.
+      const resumable = loaded.store === this.store.identity && loaded.dirty.size === 0 && loaded.seq !== null;
+      if (resumable) loaded.index.advanceTo(loaded.seq);
       this.index.adopt(loaded.index);
       this.logger.info(
-        { dir: this.options.indexDir, createdAt: loaded.createdAt, bytes: loaded.bytes, dirty: loaded.dirty.size },
-        `loaded snapshot from ${loaded.createdAt}: ${this.index.articleCount} articles, ${this.index.paragraphCount} paragraphs`,
+        { dir: this.options.indexDir, createdAt: loaded.createdAt, bytes: loaded.bytes, dirty: loaded.dirty.size, store: loaded.store, seq: loaded.seq },
+        `loaded snapshot from ${loaded.createdAt}: ${this.index.articleCount} articles, ${this.index.paragraphCount} paragraphs` +
+          (loaded.seq === null ? '' : resumable ? ` up to change ${loaded.seq}` : ` (stamped by ${loaded.store ?? 'no store'}: compared with the store instead)`),
       );
-      return 'loaded';
+      return { snapshot: 'loaded', since: resumable ? loaded.seq : null };
     } catch (error) {
       const reason = error instanceof SnapshotError ? error.reason : 'corrupt';
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ dir: this.options.indexDir, reason }, `snapshot in ${this.options.indexDir} unusable (${message}): rebuilding from the articles`);
-      return reason;
+      return { snapshot: reason, since: null };
     }
   }
 }

@@ -8,6 +8,7 @@ describe('config', () => {
       expect(readConfig({})).toEqual({
         port: 3000,
         host: '127.0.0.1',
+        store: { kind: 'folder', articlesDir: resolve('data/articles') },
         articlesDir: resolve('data/articles'),
         indexDir: resolve('data/.index'),
         synonymsFile: resolve('data/synonyms.txt'),
@@ -31,6 +32,17 @@ describe('config', () => {
         stemmer: 'dutch_porter',
         logLevel: 'info',
       });
+    });
+
+    it('chooses the PostgreSQL store with ARTICLE_STORE=postgres, which needs DATABASE_URL', () => {
+      expect(readConfig({ ARTICLE_STORE: 'postgres', DATABASE_URL: 'postgres://nieuws@db:5432/nieuws', SYNC_POLL_MS: '100' }).store).toEqual({
+        kind: 'postgres',
+        databaseUrl: 'postgres://nieuws@db:5432/nieuws',
+        pollMs: 100,
+      });
+      expect(() => readConfig({ ARTICLE_STORE: 'postgres' })).toThrow(/DATABASE_URL: is required when ARTICLE_STORE=postgres/);
+      expect(() => readConfig({ ARTICLE_STORE: 'postgres', DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
+      expect(() => readConfig({ ARTICLE_STORE: 'sqlite' })).toThrow(/ARTICLE_STORE/);
     });
 
     it('names every variable at fault', () => {

@@ -29,7 +29,7 @@ describe('service', () => {
   let indexDir: string;
   const running: SearchService[] = [];
   const start = async (watch = true) => {
-    const service = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch, snapshotDelayMs: 50, stableMs: 50 }, silentLogger);
+    const service = new SearchService({ store: { kind: 'folder', articlesDir, stableMs: 50 }, indexDir, stemmer: 'dutch', watch, snapshotDelayMs: 50 }, silentLogger);
     running.push(service);
     return { service, report: await service.start() };
   };
@@ -78,7 +78,7 @@ describe('service', () => {
       for (let i = 0; i < 400; i++) writeFileSync(join(articlesDir, `extra-${i}.txt`), `title: Extra ${i}\n\nAlinea ${i} over de NAVO.\n`);
       const written: string[] = [];
       const logger = { ...silentLogger, info: (_obj: object, msg?: string) => void (msg?.startsWith('wrote snapshot') && written.push(msg)) };
-      const service = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch: false, snapshotDelayMs: 0 }, logger);
+      const service = new SearchService({ store: { kind: 'folder', articlesDir }, indexDir, stemmer: 'dutch', watch: false, snapshotDelayMs: 0 }, logger);
       running.push(service);
       await service.start(); // two scan batches of 256 files, each applied before ready
       expect(written).toEqual([]);
@@ -116,7 +116,7 @@ describe('service', () => {
     it('persists live changes to the snapshot: written once after a burst, and loaded at the next start', async () => {
       const written: string[] = [];
       const logger = { ...silentLogger, info: (_obj: object, msg?: string) => void (msg?.startsWith('wrote snapshot') && written.push(msg)) };
-      const service = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch: true, snapshotDelayMs: 200, stableMs: 50 }, logger);
+      const service = new SearchService({ store: { kind: 'folder', articlesDir, stableMs: 50 }, indexDir, stemmer: 'dutch', watch: true, snapshotDelayMs: 200 }, logger);
       running.push(service);
       await service.start();
       await eventually(() => expect(written).toHaveLength(1)); // the first snapshot, after start-up

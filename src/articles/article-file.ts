@@ -83,9 +83,19 @@ export function openNoFollow(path: string): Promise<FileHandle> {
   return open(path, OPEN_FLAGS);
 }
 
-/** The version of stored bytes: their SHA-256, size and modification time. */
+/** The version of an article file: the SHA-256 of its bytes, with size and modification time as the token. */
 export function versionOf(bytes: Uint8Array, mtimeMs: number): ArticleVersion {
-  return { hash: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, mtimeMs };
+  return { hash: hashArticleBytes(bytes), token: fileToken(bytes.length, mtimeMs), changedAtMs: Math.round(mtimeMs) };
+}
+
+/** The content hash every store gives an article: SHA-256 (hex) of its file encoding. */
+export function hashArticleBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The folder's change signal: a file whose size and mtime are unchanged is not read again. */
+export function fileToken(size: number, mtimeMs: number): string {
+  return `${size}:${mtimeMs}`;
 }
 
 function failure(error: unknown): ArticleFileState {

@@ -11,10 +11,10 @@ import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../logger.js';
 import { ArticleError, encodeArticle, isValidArticleId, slugify, type Article, type ArticleInput } from './article.js';
-import { entryKind, readArticleFile, versionOf, type ArticleFileState } from './article-file.js';
+import { entryKind, fileToken, readArticleFile, versionOf, type ArticleFileState } from './article-file.js';
 import { removeLeftoverTemporaryFiles, writeFileAtomically, type WrittenFile } from './atomic-write.js';
 import { articleIdOf, isArticleFileName } from './folder.js';
-import { StoreError, type ArticleChange, type ArticleStore, type ArticleVersion, type ChangeListener, type ScanSummary } from './store.js';
+import { StoreError, type ArticleChange, type ArticleStore, type ArticleVersion, type CatchUp, type ChangeListener, type ChangeSeq } from './store.js';
 
 export interface FolderStoreOptions {
   /** How long a file must stay the same size before it is read (a write in progress is not read half). */
@@ -26,6 +26,8 @@ export interface FolderStoreOptions {
 const READ_CONCURRENCY = 16;
 
 export class FolderArticleStore implements ArticleStore {
+  /** One folder is one store; it has no change log, so its cursor is always null. */
+  readonly identity = 'folder';
   private watcher: FSWatcher | undefined;
   private listener: ChangeListener | undefined;
   private readonly pending = new Set<string>();
@@ -55,14 +57,16 @@ export class FolderArticleStore implements ArticleStore {
     }
   }
 
-  async scan(
+  /** A folder keeps no log: whatever `since` says, its files are compared with `known` (cheaply, by size and mtime). */
+  async changesSince(
+    _since: ChangeSeq,
     known: ReadonlyMap<string, ArticleVersion>,
     onBatch: ChangeListener,
     options: { exclusive?: boolean; onProgress?: (done: number, total: number) => void } = {},
-  ): Promise<ScanSummary> {
+  ): Promise<CatchUp> {
     const guarded = <T>(task: () => Promise<T>) => (options.exclusive ? this.exclusive(task) : task());
     const names = await this.articleFileNames();
-    const summary: ScanSummary = { files: names.length, unchanged: 0, upserts: 0, removals: 0, skipped: 0 };
+    const summary: CatchUp = { files: names.length, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: false, seq: null };
     const present = new Set<string>();
     const unusable = new Set<string>();
     for (let start = 0; start < names.length; start += this.batchSize) {
@@ -134,7 +138,7 @@ export class FolderArticleStore implements ArticleStore {
     await this.lock.catch(() => undefined);
   }
 
-  async create(input: ArticleInput): Promise<Article> {
+  async create(input: ArticleInput): Promise<{ article: Article; seq: null }> {
     // Checked completely before anything touches the disk (and outside the lock: it needs no file).
     const { bytes, article } = encodeArticle('x', input);
     const stem = slugify(article.title);
@@ -146,14 +150,14 @@ export class FolderArticleStore implements ArticleStore {
         if (written) {
           const created = { ...article, id };
           await this.emit([{ type: 'upsert', article: created, version: versionOf(bytes, written.mtimeMs) }]);
-          return created;
+          return { article: created, seq: null };
         }
       }
       throw new Error(`FolderArticleStore: no free id for "${stem}" after 5 attempts`);
     });
   }
 
-  async put(id: string, input: ArticleInput): Promise<{ article: Article; created: boolean }> {
+  async put(id: string, input: ArticleInput): Promise<{ article: Article; created: boolean; seq: null }> {
     if (!isValidArticleId(id)) throw new ArticleError('invalid_id', `"${id}" is not a valid article id`);
     const { bytes, article } = encodeArticle(id, input);
     return this.exclusive(async () => {
@@ -168,7 +172,7 @@ export class FolderArticleStore implements ArticleStore {
       // rename can fail on the content, and what was acknowledged is exactly what is stored.
       await this.emit([{ type: 'upsert', article, version: versionOf(bytes, written.mtimeMs) }]);
       this.refused.delete(`${id}.txt`);
-      return { article, created: !entry?.isFile() };
+      return { article, created: !entry?.isFile(), seq: null };
     });
   }
 
@@ -183,17 +187,17 @@ export class FolderArticleStore implements ArticleStore {
     }
   }
 
-  remove(id: string): Promise<boolean> {
-    if (!isValidArticleId(id)) return Promise.resolve(false);
+  remove(id: string): Promise<{ removed: boolean; seq: null }> {
+    if (!isValidArticleId(id)) return Promise.resolve({ removed: false, seq: null });
     return this.exclusive(async () => {
       try {
         await unlink(this.pathOf(id));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { removed: false, seq: null };
         throw error;
       }
       await this.emit([{ type: 'remove', id }]);
-      return true;
+      return { removed: true, seq: null };
     });
   }
 
@@ -262,7 +266,7 @@ export class FolderArticleStore implements ArticleStore {
     if (known) {
       try {
         const s = await lstat(join(this.dir, name));
-        if (s.isFile() && s.size === known.size && s.mtimeMs === known.mtimeMs) return 'unchanged';
+        if (s.isFile() && fileToken(s.size, s.mtimeMs) === known.token) return 'unchanged';
       } catch {
         return { kind: 'missing' };
       }

@@ -1,16 +1,21 @@
 /**
  * `npm run import -- <files or folders>`: copies valid article files, byte for byte, into ARTICLES_DIR, where
- * the running service's folder watcher indexes them. Owns finding the files, vetting them as the service does,
- * and the command's progress, summary and exit code. It never talks to the server and never deletes.
+ * the running service's folder watcher indexes them; with ARTICLE_STORE=postgres it writes them into the
+ * PostgreSQL store instead, a transaction per batch, where every replica follows them. Owns finding the
+ * files, vetting them as the service does, and the command's progress, summary and exit code. It never
+ * talks to the server and never deletes.
  */
 import { realpathSync } from 'node:fs';
 import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Article } from '../articles/article.js';
 import { readArticleFile, versionOf } from '../articles/article-file.js';
 import { writeFileAtomically } from '../articles/atomic-write.js';
 import { articleIdOf, isArticleFileName } from '../articles/folder.js';
+import { PostgresArticleStore } from '../articles/postgres-store.js';
 import { readConfig } from '../config.js';
+import { silentLogger } from '../logger.js';
 
 /** What happened to one input file. */
 export interface ImportResult {
@@ -36,8 +41,25 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   skipped: number;
-  /** Absolute path of the folder written to. */
+  /** Where the articles went: the absolute path of the folder, or `PostgreSQL`. */
   targetDir: string;
+}
+
+/** A vetted article file, as read. */
+export interface ImportItem {
+  id: string;
+  bytes: Buffer;
+  article: Article;
+}
+
+/** Where an import writes: ARTICLES_DIR (`folderDestination`) or the PostgreSQL store (`postgresDestination`). */
+export interface ImportDestination {
+  /** Named in the summary. */
+  readonly name: string;
+  /** Files handled at once; for PostgreSQL also one transaction, all of it written or none. */
+  readonly batchSize: number;
+  /** Writes a batch; per item what happened, or why it was not written. */
+  place(items: readonly ImportItem[]): Promise<Array<'added' | 'updated' | 'unchanged' | { reason: string }>>;
 }
 
 /** Some inputs do not exist. Thrown before anything is written, so a mistyped path costs nothing. */
@@ -54,35 +76,71 @@ interface Candidate {
   reason: string | null;
 }
 
-/** A candidate after reading: its id and bytes, or why it is skipped. */
-type Inspected = { id: string; bytes: Buffer } | { reason: string };
+/** A candidate after reading: the article file, or why it is skipped. */
+type Inspected = ImportItem | { reason: string };
 
 /**
- * Files handled at once: reads and writes (each with two fsyncs) overlap, while at most this many files of up
- * to 4 MiB are held in memory.
+ * Files handled at once into a folder: reads and writes (each with two fsyncs) overlap, while at most this
+ * many files of up to 4 MiB are held in memory.
  */
-const BATCH_SIZE = 16;
+const FOLDER_BATCH_SIZE = 16;
+/** Articles per PostgreSQL transaction: one round of commits per batch, a batch lost whole if the import dies. */
+const POSTGRES_BATCH_SIZE = 200;
+
+/** Copies article files into `dir` (importArticles creates it when missing), byte for byte, atomically. */
+export function folderDestination(targetDir: string): ImportDestination & { dir: string } {
+  const dir = resolve(targetDir);
+  return {
+    name: dir,
+    dir,
+    batchSize: FOLDER_BATCH_SIZE,
+    async place(items) {
+      return Promise.all(
+        items.map(async (item) => {
+          try {
+            return await place(dir, item.id, item.bytes);
+          } catch (error) {
+            return { reason: `cannot write (${errorCode(error)})` };
+          }
+        }),
+      );
+    },
+  };
+}
+
+/** Writes articles into the PostgreSQL store, a batch per transaction (`PostgresArticleStore.importMany`). */
+export function postgresDestination(store: PostgresArticleStore): ImportDestination {
+  return {
+    name: 'PostgreSQL',
+    batchSize: POSTGRES_BATCH_SIZE,
+    async place(items) {
+      const { statuses } = await store.importMany(items.map((item) => item.article));
+      return statuses;
+    },
+  };
+}
 
 /**
- * Copies the article files among `inputs` (files, and folders walked recursively) into `targetDir`, creating it
- * when missing. Every file is vetted exactly as the service reads it; a file that fails, a second file with an
- * id already imported in this run, and an explicitly named file that is not `*.txt` are skipped and never
- * written. A file whose target holds the same bytes is left alone (`unchanged`).
- * @throws MissingInputError when an input does not exist (nothing is written, `targetDir` is not created)
+ * Imports the article files among `inputs` (files, and folders walked recursively) into `target`: a folder
+ * (created when missing) or another destination. Every file is vetted exactly as the service reads it; a
+ * file that fails, a second file with an id already imported in this run, and an explicitly named file that
+ * is not `*.txt` are skipped and never written. An article stored already as it is is left alone (`unchanged`).
+ * @throws MissingInputError when an input does not exist (nothing is written, a target folder is not created)
+ * @throws StoreError when the database cannot take a batch (the batches before it are in)
  */
-export async function importArticles(inputs: string[], targetDir: string, report: ImportReporter): Promise<ImportSummary> {
+export async function importArticles(inputs: string[], target: string | ImportDestination, report: ImportReporter): Promise<ImportSummary> {
   // Walk everything first: a missing input must stop the run before the first write.
   const candidates = await collectCandidates(inputs);
-  const dir = resolve(targetDir);
-  await mkdir(dir, { recursive: true });
+  const destination = typeof target === 'string' ? folderDestination(target) : target;
+  if (typeof target === 'string') await mkdir(destination.name, { recursive: true });
 
-  const summary: ImportSummary = { total: candidates.length, added: 0, updated: 0, unchanged: 0, skipped: 0, targetDir: dir };
+  const summary: ImportSummary = { total: candidates.length, added: 0, updated: 0, unchanged: 0, skipped: 0, targetDir: destination.name };
   report.start(candidates.length);
   /** The first file that claimed each id in this run, for the duplicate's reason. */
   const claimed = new Map<string, string>();
   let done = 0;
-  for (let start = 0; start < candidates.length; start += BATCH_SIZE) {
-    const batch = candidates.slice(start, start + BATCH_SIZE);
+  for (let start = 0; start < candidates.length; start += destination.batchSize) {
+    const batch = candidates.slice(start, start + destination.batchSize);
     const inspected = await Promise.all(batch.map(inspect));
     // Ids are claimed in input order, so the first file with an id wins however the reads interleaved.
     // Only a usable file claims its id: an invalid file must not shadow a good one after it.
@@ -93,18 +151,16 @@ export async function importArticles(inputs: string[], targetDir: string, report
       claimed.set(item.id, batch[i]!.path);
       return item;
     });
-    const results = await Promise.all(
-      planned.map(async (item, i): Promise<ImportResult> => {
-        const path = batch[i]!.path;
-        if ('reason' in item) return { path, status: 'skipped', reason: item.reason };
-        try {
-          const status = await place(dir, item.id, item.bytes);
-          return { path, status, reason: status === 'unchanged' ? 'unchanged' : null };
-        } catch (error) {
-          return { path, status: 'skipped', reason: `cannot write (${errorCode(error)})` };
-        }
-      }),
-    );
+    const usable = planned.filter((item): item is ImportItem => !('reason' in item));
+    const placed = usable.length > 0 ? await destination.place(usable) : [];
+    let next = 0;
+    const results = planned.map((item, i): ImportResult => {
+      const path = batch[i]!.path;
+      if ('reason' in item) return { path, status: 'skipped', reason: item.reason };
+      const status = placed[next++]!;
+      if (typeof status === 'object') return { path, status: 'skipped', reason: status.reason };
+      return { path, status, reason: status === 'unchanged' ? 'unchanged' : null };
+    });
     // Reported after the batch, in input order, so the output does not depend on which read finished first.
     for (const result of results) {
       summary[result.status]++;
@@ -174,7 +230,7 @@ async function inspect(candidate: Candidate): Promise<Inspected> {
   if (!basename(candidate.path).endsWith('.txt')) return { reason: 'not a .txt file' };
   const id = articleIdOf(candidate.path);
   const state = await readArticleFile(candidate.path, id);
-  if (state.kind === 'article') return { id, bytes: state.bytes };
+  if (state.kind === 'article') return { id, bytes: state.bytes, article: state.article };
   // Listed a moment ago, gone now: reported as the open would have reported it.
   return { reason: state.kind === 'missing' ? 'cannot read (ENOENT)' : state.reason };
 }
@@ -282,17 +338,19 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  let targetDir: string;
+  let config;
   try {
-    targetDir = readConfig().articlesDir;
+    config = readConfig();
   } catch (error) {
     process.stderr.write(`import: ${(error as Error).message}\n`);
     return 2;
   }
   const reporter = consoleReporter(process.stdout, process.stderr);
   let summary: ImportSummary;
+  const store = config.store.kind === 'postgres' ? new PostgresArticleStore({ databaseUrl: config.store.databaseUrl, applicationName: 'nieuwszoeker-import' }, silentLogger) : null;
   try {
-    summary = await importArticles(args, targetDir, reporter);
+    if (store) await store.open();
+    summary = await importArticles(args, store ? postgresDestination(store) : config.articlesDir, reporter);
   } catch (error) {
     if (error instanceof MissingInputError) {
       for (const path of error.paths) process.stderr.write(`import: ${path} does not exist\n`);
@@ -300,6 +358,8 @@ async function main(args: string[]): Promise<number> {
     }
     process.stderr.write(`import: ${(error as Error).message}\n`);
     return 1;
+  } finally {
+    await store?.close();
   }
   reporter.finish(summary.total);
   const { added, updated, unchanged, skipped } = summary;

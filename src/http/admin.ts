@@ -115,22 +115,23 @@ export function adminRouter(deps: AdminDeps | undefined): Router {
 
   router.post('/articles', admin, jsonBody(), async function createArticle(req: Request, res: Response) {
     const input = parseParams(articleBody, req.body ?? {});
-    const article = await writing(() => store().create(input));
-    res.status(201).location(`/api/articles/${encodeURIComponent(article.id)}`).json(articleJson(article));
+    const { article, seq } = await writing(res, () => store().create(input));
+    receipt(res, seq).status(201).location(`/api/articles/${encodeURIComponent(article.id)}`).json(writtenJson(article, seq));
   });
 
   router.put('/articles/:id', admin, jsonBody(), async function replaceArticle(req: Request, res: Response) {
     const id = validId(req.params.id as string);
     const input = parseParams(articleBody, req.body ?? {});
-    const { article, created } = await writing(() => store().put(id, input));
+    const { article, created, seq } = await writing(res, () => store().put(id, input));
     if (created) res.status(201).location(`/api/articles/${encodeURIComponent(article.id)}`);
-    res.json(articleJson(article));
+    receipt(res, seq).json(writtenJson(article, seq));
   });
 
   router.delete('/articles/:id', admin, async function deleteArticle(req: Request, res: Response) {
     const id = validId(req.params.id as string);
-    if (!(await store().remove(id))) throw new HttpError(404, 'article_not_found', `no article with id "${id}"`);
-    res.status(204).end();
+    const { removed, seq } = await writing(res, () => store().remove(id));
+    if (!removed) throw new HttpError(404, 'article_not_found', `no article with id "${id}"`);
+    receipt(res, seq).status(204).end();
   });
 
   router.post('/reindex', admin, function startReindex(_req: Request, res: Response) {
@@ -145,6 +146,19 @@ export function adminRouter(deps: AdminDeps | undefined): Router {
   return router;
 }
 
+/**
+ * A write's change sequence (stores with a change log), in the `X-Change-Seq` header and the body's `seq`:
+ * `/api/search?after=SEQ` on any replica answers once that replica has applied it.
+ */
+function receipt(res: Response, seq: number | null): Response {
+  if (seq !== null) res.set('X-Change-Seq', String(seq));
+  return res;
+}
+
+function writtenJson(article: Parameters<typeof articleJson>[0], seq: number | null) {
+  return seq === null ? articleJson(article) : { ...articleJson(article), seq };
+}
+
 function validId(id: string): string {
   if (!isValidArticleId(id)) {
     throw new HttpError(400, 'invalid_id', `"${id}" is not a valid article id (letters, digits, ".", "_", "-"; at most 128)`);
@@ -154,9 +168,10 @@ function validId(id: string): string {
 
 /**
  * Store errors about the article itself are the client's (400, naming the field when there is one); a
- * conflict in the folder is 409, a full disk 507; the rest are ours (500). In every case nothing was written.
+ * conflict in the folder is 409, a full disk 507, an unreachable database 503 with Retry-After; the rest
+ * are ours (500). In every case but a database lost during COMMIT (the message says so) nothing was written.
  */
-async function writing<T>(write: () => Promise<T>): Promise<T> {
+async function writing<T>(res: Response, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -165,6 +180,10 @@ async function writing<T>(write: () => Promise<T>): Promise<T> {
       throw new HttpError(400, error.field ? `invalid_${error.field}` : 'invalid_article', error.message, fields);
     }
     if (error instanceof StoreError) {
+      if (error.code === 'unavailable') {
+        res.set('Retry-After', '2');
+        throw new HttpError(503, 'store_unavailable', error.message);
+      }
       throw new HttpError(error.code === 'conflict' ? 409 : 507, error.code, error.message);
     }
     throw error;

@@ -8,6 +8,9 @@ import type { AppDeps } from './app.js';
 import { HttpError } from './errors.js';
 import { parseParams, searchOptions, searchParams, suggestParams, wholeNumber } from './params.js';
 
+/** Longest `/api/search?after=SEQ` waits for this process to apply change SEQ before answering 503. */
+export const AFTER_WAIT_MS = 1_000;
+
 /** Longest text `/api/analyze` accepts, in characters. */
 export const MAX_ANALYZE_LENGTH = 10_000;
 
@@ -23,12 +26,13 @@ const listParams = z.object({
   offset: wholeNumber('offset', 0, 1_000_000_000, 0),
 });
 
-export function apiRouter({ index, searcher, status }: AppDeps & { status: NonNullable<AppDeps['status']> }): Router {
+export function apiRouter({ index, searcher, status, changes }: AppDeps & { status: NonNullable<AppDeps['status']> }): Router {
   const router = Router();
 
-  router.get('/search', function search(req: Request, res: Response) {
+  router.get('/search', async function search(req: Request, res: Response) {
     const params = parseParams(searchParams, req.query);
     requireReady(res);
+    if (params.after !== null) await requireApplied(res, params.after);
     res.json(searcher.search(params.q, searchOptions(params)));
   });
 
@@ -73,6 +77,13 @@ export function apiRouter({ index, searcher, status }: AppDeps & { status: NonNu
     if (status().ready) return;
     res.set('Retry-After', '1');
     throw new HttpError(503, 'not_ready', 'the index is still loading; try again shortly');
+  }
+
+  /** Read your writes: waits (at most AFTER_WAIT_MS) until this process has applied change `seq`. */
+  async function requireApplied(res: Response, seq: number): Promise<void> {
+    if (!changes || (await changes.waitForSeq(seq, AFTER_WAIT_MS))) return;
+    res.set('Retry-After', '1');
+    throw new HttpError(503, 'not_caught_up', `this replica has not applied change ${seq} yet (waited ${AFTER_WAIT_MS} ms); try again shortly`);
   }
 
   function findArticle(id: string): Article {

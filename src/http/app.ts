@@ -30,6 +30,8 @@ export interface AppDeps {
   status?: () => ServiceStatus;
   /** The admin API; without it the admin routes answer 403. */
   admin?: AdminDeps;
+  /** Read your writes (`/api/search?after=SEQ`); without it every change counts as applied. */
+  changes?: { waitForSeq(seq: number, timeoutMs: number): Promise<boolean> };
 }
 
 /** A status for an index that is complete from the start (tests, tools). */
@@ -62,7 +64,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', articles: deps.index.articleCount, paragraphs: deps.index.paragraphCount });
   });
-  // Ready once the index reflects ARTICLES_DIR as of start-up; load balancers and scripts wait for 200.
+  // Ready once the index reflects the store as of start-up; load balancers and scripts wait for 200. For
+  // PostgreSQL, `store` says which change is applied and how far behind the log's head this process is.
   app.get('/readyz', (_req, res) => {
     const status = deps.status();
     res.status(status.ready ? 200 : 503).json({ status: status.ready ? 'ready' : 'loading', ...status });

@@ -41,7 +41,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const httpError = toHttpError(err);
-    if (httpError.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    // 503 is a condition the service expects and answers (loading, a database away): a line, not a stack.
+    if (httpError.status === 503) logger.warn({ method: req.method, url: req.originalUrl, code: httpError.code }, httpError.message);
+    else if (httpError.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     else logger.debug({ method: req.method, url: req.originalUrl, status: httpError.status, code: httpError.code }, httpError.message);
     res.status(httpError.status);
     const { code, message, fields, position } = httpError;

@@ -69,7 +69,7 @@ export function pagesRouter({ index, searcher, status }: AppDeps & { status: Non
       throw new HttpError(503, 'not_ready', 'the index is still loading; try again shortly');
     }
     const result = searcher.search(params.q, { ...searchOptions(params), group: 'article', sort: 'date', limit: FEED_SIZE, offset: 0 });
-    res.type('application/atom+xml').send(atomFeed(result, siteUrl(req), req.originalUrl, (id) => index.versionOf(id)?.mtimeMs));
+    res.type('application/atom+xml').send(atomFeed(result, siteUrl(req), req.originalUrl, (id) => index.versionOf(id)?.changedAtMs));
   });
 
   router.get('/opensearch.xml', function openSearch(req: Request, res: Response) {

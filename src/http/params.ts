@@ -48,6 +48,17 @@ function dateParam(field: string) {
   );
 }
 
+/** A change sequence number from a write's receipt; absent or empty: none. */
+const changeSeq = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z
+    .string({ message: 'after must be a change sequence number (a write\'s seq)' })
+    .regex(/^\d{1,15}$/, { message: 'after must be a change sequence number (a write\'s seq)' })
+    .transform(Number)
+    .nullish()
+    .transform((v) => v ?? null),
+);
+
 export const searchParams = z
   .object({
     q: query,
@@ -60,6 +71,7 @@ export const searchParams = z
     facets: z.preprocess((value) => (value === '' ? undefined : value), z.literal('month', { message: 'facets must be month' }).optional()),
     suggest: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['0', '1'], { message: 'suggest must be 0 or 1' }).optional()),
     explain: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['0', '1'], { message: 'explain must be 0 or 1' }).optional()),
+    after: changeSeq,
   })
   .superRefine((p, ctx) => {
     if (p.from !== null && p.to !== null && dateRange(p.from).first > dateRange(p.to).last) {

@@ -6,4 +6,21 @@ export interface ServiceStatus {
   /** When the indexed content last changed (ISO), or null. */
   lastChangeAt: string | null;
   snapshot: { writtenAt: string; bytes: number } | null;
+  /**
+   * The article store, and for PostgreSQL where this process stands in its change log: `seq` applied,
+   * `headSeq` the newest seen, `lag` behind it, whether the database was reachable at the last read.
+   */
+  store?: StoreStatus;
 }
+
+export type StoreStatus =
+  | { kind: 'folder' }
+  | {
+      kind: 'postgres';
+      seq: number | null;
+      headSeq: number | null;
+      lag: { changes: number; ms: number } | null;
+      reachable: boolean;
+      lastReadAt: string | null;
+      listening: boolean;
+    };

@@ -40,6 +40,8 @@ export class Indexer {
   /** When the index content last changed. */
   lastChangeAt: Date | null = null;
   private settleTimer: NodeJS.Timeout | undefined;
+  /** Called after every applied batch: `waitForSeq` checks whether its sequence is in. */
+  private readonly seqWaiters = new Set<() => void>();
 
   constructor(
     readonly index: SearchIndex,
@@ -52,10 +54,18 @@ export class Indexer {
     return () => this.listeners.delete(listener);
   }
 
-  /** Applies changes in order, after any applied before; settles once they are searchable. */
-  apply(changes: readonly ArticleChange[]): Promise<ApplySummary> {
+  /**
+   * Applies changes in order, after any applied before; settles once they are searchable. With `seq` (from
+   * a store's log), the index records that it holds every change up to it, once the whole batch is in.
+   */
+  apply(changes: readonly ArticleChange[], seq?: number): Promise<ApplySummary> {
     const summary: ApplySummary = { added: 0, changed: 0, removed: 0, unchanged: 0 };
-    const run = this.queue.then(() => applyChanges(this.index, changes, summary));
+    const run = this.queue.then(async () => {
+      await applyChanges(this.index, changes, summary);
+      if (seq !== undefined) this.index.advanceTo(seq);
+      for (const waiter of this.seqWaiters) waiter();
+      return summary;
+    });
     this.queue = run.catch(() => undefined);
     // Announced even when the batch failed part way: the articles before the failure are in the index.
     const announce = () => {
@@ -74,6 +84,27 @@ export class Indexer {
         throw error;
       },
     );
+  }
+
+  /**
+   * Resolves true once the index holds every change up to `seq` (read your writes across processes), or
+   * false after `timeoutMs`.
+   */
+  waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
+    const reached = () => this.index.appliedSeq !== null && this.index.appliedSeq >= seq;
+    if (reached()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.seqWaiters.delete(check);
+        resolve(ok);
+      };
+      const check = () => {
+        if (reached()) done(true);
+      };
+      const timer = setTimeout(() => done(reached()), timeoutMs);
+      this.seqWaiters.add(check);
+    });
   }
 
   /** Lets the index drop its adding caches once batches stop coming (a burst keeps them warm). */
@@ -132,11 +163,14 @@ export class Indexer {
     // Changes that reach the live index meanwhile are replayed onto the new one before the swap.
     const tracker = this.index.trackChanges();
     try {
-      await store.scan(
+      const caughtUp = await store.changesSince(
+        null,
         new Map(),
         async (changes) => void (await applyChanges(fresh, changes)),
         { onProgress: (done, total) => (run.progress = { done, total }) },
       );
+      // The whole store as of `seq`; the live index's later changes are replayed below (adopt keeps the larger).
+      fresh.advanceTo(caughtUp.seq);
       // Replay and swap in one queued step: no change can slip in between.
       const swap = this.queue.then(() => {
         for (const id of tracker.ids) {
@@ -146,6 +180,7 @@ export class Indexer {
           else fresh.removeArticle(id);
         }
         this.index.adopt(fresh);
+        for (const waiter of this.seqWaiters) waiter();
         this.settleSoon();
         this.lastChangeAt = new Date();
         for (const listener of this.listeners) listener();

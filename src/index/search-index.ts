@@ -7,7 +7,7 @@
 import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
-import type { ArticleVersion } from '../articles/store.js';
+import type { ArticleVersion, ChangeSeq } from '../articles/store.js';
 import { articleIdOf, paragraphId, paragraphOf, toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { DocValues } from './doc-values.js';
 import { addDocumentFields, documentFrequency, shortIdOf, TermCache } from './minisearch-internals.js';
@@ -72,6 +72,11 @@ export class SearchIndex {
   /** Paragraphs indexed (their documents are built on demand from `articles`: no object per paragraph). */
   private paragraphTotal = 0;
   private versions = new Map<string, ArticleVersion>();
+  /**
+   * The last change of the store's log this index holds (null: no log, or none applied): every change up
+   * to it is in, so a snapshot stamped with it resumes from there. Only ever moves forward.
+   */
+  private seq: ChangeSeq = null;
   private readonly trackers = new Set<{ ids: Set<string>; swapped: boolean }>();
   /** `mini`'s postings by term, for adding (see TermCache); belongs with `mini`. */
   private termCaches = FIELDS.map((_, field) => new TermCache(field));
@@ -149,6 +154,16 @@ export class SearchIndex {
     return this.versions;
   }
 
+  /** The last change of the store's log the index holds; see `advanceTo`. */
+  get appliedSeq(): ChangeSeq {
+    return this.seq;
+  }
+
+  /** Records that every change up to `seq` is in (a lower one, from a batch delivered again, changes nothing). */
+  advanceTo(seq: ChangeSeq): void {
+    if (seq !== null && (this.seq === null || seq > this.seq)) this.seq = seq;
+  }
+
   /** Number of paragraphs holding the index term `term`. */
   documentFrequency(term: string, field = TEXT_FIELD): number {
     return documentFrequency(this.mini, term, field);
@@ -194,6 +209,8 @@ export class SearchIndex {
     this.ordinals = other.ordinals;
     this.paragraphTotal = other.paragraphTotal;
     this.versions = other.versions;
+    // The other index may be behind this one in the log (a rebuild replays what it missed before the swap).
+    this.advanceTo(other.seq);
     for (const t of this.trackers) t.swapped = true;
   }
 

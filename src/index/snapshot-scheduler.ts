@@ -16,6 +16,8 @@ export interface SnapshotSchedulerOptions {
   delayMs?: number;
   /** Longest a change waits to be persisted while changes keep coming. */
   maxDelayMs?: number;
+  /** The identity of the store the index follows, stamped in the snapshot with the index's log position. */
+  store?: () => string;
 }
 
 export class SnapshotScheduler {
@@ -27,6 +29,7 @@ export class SnapshotScheduler {
   last: (SnapshotWriteStats & { writtenAt: string }) | null = null;
   private readonly delayMs: number;
   private readonly maxDelayMs: number;
+  private readonly store: (() => string) | undefined;
 
   constructor(
     private readonly index: SearchIndex,
@@ -36,6 +39,7 @@ export class SnapshotScheduler {
   ) {
     this.delayMs = options.delayMs ?? 5_000;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
+    this.store = options.store;
   }
 
   /** The index changed: write a snapshot after the next quiet moment. */
@@ -69,7 +73,7 @@ export class SnapshotScheduler {
     if (this.writing) return this.writing;
     this.pending = false;
     let failed = false;
-    const run = withLoopDelay(() => writeSnapshot(this.index, this.dir))
+    const run = withLoopDelay(() => writeSnapshot(this.index, this.dir, this.store ? { store: this.store() } : {}))
       .then(({ result: stats, loop }) => {
         this.last = { ...stats, writtenAt: new Date().toISOString() };
         this.logger.info(

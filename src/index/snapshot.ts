@@ -4,8 +4,10 @@
  * line is larger than one chunk, so the file may exceed V8's string limit that `JSON.stringify` hits.
  *
  * Lines, each a JSON array `[kind, payload]`:
- *   ["h", {format, analyzer, createdAt, fields}]     header (`fields`: MiniSearch's field count)
- *   ["a", [[id, version, title, date, source, url, paragraphs], …]]   articles
+ *   ["h", {format, analyzer, createdAt, fields, store, seq}]   header (`fields`: MiniSearch's field count;
+ *                                                    `store`, `seq`: the store's identity and the last change
+ *                                                    of its log the index held when the write began)
+ *   ["a", [[id, version, title, date, source, url, paragraphs], …]]   articles (version: {hash, token, changedAtMs})
  *   ["d", [shortId, paragraphId, shortId, …]]        MiniSearch document ids, flat pairs
  *   ["l", [shortId, length0, …, shortId, …]]         MiniSearch field lengths, flat (1 + fields per document)
  *   ["t", [[term, fieldId, [Δid, freq, Δid, …]], …]] terms and postings in MiniSearch's order; each id is
@@ -26,15 +28,15 @@ import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
 import { removeLeftoverTemporaryFiles, syncDir, temporaryPath } from '../articles/atomic-write.js';
-import type { ArticleVersion } from '../articles/store.js';
+import type { ArticleVersion, ChangeSeq } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type IndexMeta } from './minisearch-internals.js';
 import { PositionStore } from './positions.js';
 import { SurfaceForms } from './surface-forms.js';
 import { miniSearchOptions, restoreSearchIndex, type SearchIndex } from './search-index.js';
 
-/** Bump when the file layout changes; an older file is rebuilt. */
-export const SNAPSHOT_FORMAT = 3;
+/** Bump when the file layout changes; an older file is rebuilt. 4: opaque versions, the store's log position. */
+export const SNAPSHOT_FORMAT = 4;
 export const SNAPSHOT_FILE = 'snapshot.ndjson';
 
 /** Longest the loader works without yielding to the event loop. */
@@ -161,7 +163,11 @@ class LineBatcher {
  * touch are recorded as dirty and re-read by the loader.
  * @throws when the index is swapped wholesale during the write (the caller writes again later)
  */
-export async function writeSnapshot(index: SearchIndex, dir: string, options: { sliceMs?: number } = {}): Promise<SnapshotWriteStats> {
+export async function writeSnapshot(
+  index: SearchIndex,
+  dir: string,
+  options: { sliceMs?: number; /** The identity of the store the index follows (ArticleStore.identity). */ store?: string } = {},
+): Promise<SnapshotWriteStats> {
   const started = performance.now();
   await mkdir(dir, { recursive: true });
   await removeLeftoverTemporaryFiles(dir);
@@ -169,6 +175,9 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
   const final = join(dir, SNAPSHOT_FILE);
   const slicer = new Slicer(options.sliceMs ?? 8);
   const tracker = index.trackChanges();
+  // Taken with the tracker, in one step: every change after `seq` is either tracked (its article re-read on
+  // load) or caught up from the log after `seq`, so resuming from it misses nothing.
+  const seq = index.appliedSeq;
   const mini = index.miniSearch;
   const handle = await open(tmp, 'wx', 0o644);
   let articles = 0;
@@ -176,7 +185,8 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
   try {
     const out = new LineWriter(handle);
     const fields = Object.keys(indexMeta(mini).fieldIds).length;
-    await out.line(['h', { format: SNAPSHOT_FORMAT, analyzer: index.analyzer.version, createdAt: new Date().toISOString(), fields }]);
+    const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, analyzer: index.analyzer.version, createdAt: new Date().toISOString(), fields, store: options.store ?? null, seq };
+    await out.line(['h', header]);
 
     const articleLines = new LineBatcher(out, 'a', RECORDS_PER_LINE);
     for (const article of index.allArticles()) {
@@ -283,8 +293,22 @@ export async function writeSnapshot(index: SearchIndex, dir: string, options: { 
   }
 }
 
+interface SnapshotHeader {
+  format: number;
+  analyzer: string;
+  createdAt: string;
+  fields: number;
+  store: string | null;
+  seq: ChangeSeq;
+}
+
 export interface LoadedSnapshot {
+  /** The index, not yet advanced in any log: the caller does that when `store` is the store it reads. */
   index: SearchIndex;
+  /** The identity of the store the snapshot's index followed (null: not recorded). */
+  store: string | null;
+  /** The last change of that store's log the index held. */
+  seq: ChangeSeq;
   /** Articles the snapshot does not vouch for: the caller re-reads them from the store. */
   dirty: Set<string>;
   createdAt: string;
@@ -311,7 +335,7 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   const hash = createHash('sha256');
   let lines = 0;
   let footer: { lines: number; sha256: string } | undefined;
-  let header: { format: number; analyzer: string; createdAt: string; fields: number } | undefined;
+  let header: SnapshotHeader | undefined;
   let meta: IndexMeta | undefined;
   const articleRecords: ArticleRecord[] = [];
   // Documents, lengths and postings go straight into MiniSearch's own structures as lines are parsed.
@@ -464,5 +488,6 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
     await mini.vacuum({ batchSize: 5000, batchWait: 0 });
   }
 
-  return { index: restoreSearchIndex(analyzer, { mini, positions, surfaceForms }, clean.values()), dirty, createdAt: header.createdAt, bytes };
+  const index = restoreSearchIndex(analyzer, { mini, positions, surfaceForms }, clean.values());
+  return { index, store: header.store, seq: header.seq, dirty, createdAt: header.createdAt, bytes };
 }

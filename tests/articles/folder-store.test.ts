@@ -211,9 +211,9 @@ describe('folder-store', () => {
       execFileSync('mkfifo', [join(dir, 'pijp.txt')]);
       writeFileSync(join(dir, 'echt.txt'), article('Echt', 'Wel.'));
       // What a snapshot remembers of an article whose file was a regular file before the restart.
-      const known = new Map([['absoluut', { hash: 'oud', size: 10, mtimeMs: 1 }]]);
+      const known = new Map([['absoluut', { hash: 'oud', token: '10:1', changedAtMs: 1 }]]);
       const r = recorder();
-      const summary = await store.scan(known, r.listener);
+      const summary = await store.changesSince(null, known, r.listener);
       expect(summary).toMatchObject({ files: 6, upserts: 1, skipped: 5, removals: 1 });
       expect(r.all().map(show)).toEqual(['+echt:Wel.', '-absoluut']);
       expect(Object.fromEntries(logged.lines.map((l) => [l.file.slice(dir.length + 1), l.msg.slice(l.file.length + 10)]))).toEqual({
@@ -247,7 +247,7 @@ describe('folder-store', () => {
       writeFileSync(join(dir, 'a.txt'), article('A', 'Eerste.'));
       writeFileSync(join(dir, 'b.txt'), article('B', 'Tweede.'));
       const first = recorder();
-      const initial = await store.scan(new Map(), first.listener);
+      const initial = await store.changesSince(null, new Map(), first.listener);
       expect(initial).toMatchObject({ files: 2, upserts: 2, unchanged: 0, removals: 0 });
       const known = new Map(first.all().flatMap((c) => (c.type === 'upsert' ? [[c.article.id, c.version] as const] : [])));
 
@@ -255,7 +255,7 @@ describe('folder-store', () => {
       writeFileSync(join(dir, 'c.txt'), article('C', 'Derde.'));
       writeFileSync(join(dir, 'kapot.txt'), '');
       const second = recorder();
-      const summary = await store.scan(new Map([...known, ['weg', { hash: 'x', size: 1, mtimeMs: 1 }]]), second.listener);
+      const summary = await store.changesSince(null, new Map([...known, ['weg', { hash: 'x', token: '1:1', changedAtMs: 1 }]]), second.listener);
       expect(summary).toMatchObject({ files: 4, unchanged: 1, upserts: 2, removals: 1, skipped: 1 });
       expect(second.all().map(show).sort()).toEqual(['+b:Tweede, gewijzigd.', '+c:Derde.', '-weg']);
     });
@@ -266,7 +266,8 @@ describe('folder-store', () => {
       const r = recorder();
       store.subscribe(r.listener);
       await store.watch();
-      const created = await store.create({ title: 'NAVO-top in Den Haag', date: '2025-06-25', text: 'Eerste alinea.\n\nTweede alinea.' });
+      const { article: created, seq } = await store.create({ title: 'NAVO-top in Den Haag', date: '2025-06-25', text: 'Eerste alinea.\n\nTweede alinea.' });
+      expect(seq).toBeNull();
       expect(created.id).toMatch(/^navo-top-in-den-haag-[0-9a-f]{6}$/);
       expect(upserted(created.id)(r.all())).toBe(true);
       expect(readFileSync(join(dir, `${created.id}.txt`), 'utf8')).toBe(
@@ -281,8 +282,8 @@ describe('folder-store', () => {
       const second = await store.put('artikel', { title: 'Een', text: 'Versie twee.' });
       expect(second.created).toBe(false);
       expect(readFileSync(join(dir, 'artikel.txt'), 'utf8')).toContain('Versie twee.');
-      expect(await store.remove('artikel')).toBe(true);
-      expect(await store.remove('artikel')).toBe(false);
+      expect(await store.remove('artikel')).toEqual({ removed: true, seq: null });
+      expect(await store.remove('artikel')).toEqual({ removed: false, seq: null });
       expect(readdirSync(dir)).toEqual([]);
     });
 

@@ -39,7 +39,7 @@ describe('folder', () => {
 
       const { logger, lines } = recordingLogger();
       const changes: ArticleChange[] = [];
-      const summary = await new FolderArticleStore(dir, logger).scan(new Map(), async (batch) => void changes.push(...batch));
+      const summary = await new FolderArticleStore(dir, logger).changesSince(null, new Map(), async (batch) => void changes.push(...batch));
 
       expect(changes.map((c) => (c.type === 'upsert' ? c.article.id : c.id))).toEqual(['000_463c9f2ccdc7d6fc', 'b-goed']);
       expect(summary).toMatchObject({ files: 8, upserts: 2, skipped: 6 });
@@ -59,7 +59,7 @@ describe('folder', () => {
 
     it('fails when the folder itself cannot be read', async () => {
       const store = new FolderArticleStore(join(dir, 'bestaat-niet'), recordingLogger().logger);
-      await expect(store.scan(new Map(), async () => undefined)).rejects.toThrow(/ENOENT/);
+      await expect(store.changesSince(null, new Map(), async () => undefined)).rejects.toThrow(/ENOENT/);
     });
   });
 

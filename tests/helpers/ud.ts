@@ -15,5 +15,5 @@ export function udArticles(what: string): Article[] {
 
 /** A version for an in-memory article (what a store would report). */
 export function versionOf(article: Article) {
-  return { hash: `hash-${article.id}-${article.paragraphs.join('').length}`, size: 1, mtimeMs: 1 };
+  return { hash: `hash-${article.id}-${article.paragraphs.join('').length}`, token: '1', changedAtMs: 1 };
 }

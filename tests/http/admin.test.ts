@@ -31,7 +31,7 @@ describe('http admin', () => {
     articlesDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-admin-'));
     indexDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-admin-index-'));
     cpSync(join(REPO_ROOT, 'data', 'articles', `${SEED_ID}.txt`), join(articlesDir, `${SEED_ID}.txt`));
-    service = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch: false, snapshotDelayMs: 60_000 }, silentLogger);
+    service = new SearchService({ store: { kind: 'folder', articlesDir }, indexDir, stemmer: 'dutch', watch: false, snapshotDelayMs: 60_000 }, silentLogger);
     await service.start();
   });
   afterEach(async () => {
@@ -313,7 +313,7 @@ describe('http admin', () => {
 
   describe('readiness', () => {
     it('answers /readyz 503 and search 503 until the index is loaded, then 200', async () => {
-      const loading = new SearchService({ articlesDir, indexDir, stemmer: 'dutch', watch: false }, silentLogger);
+      const loading = new SearchService({ store: { kind: 'folder', articlesDir }, indexDir, stemmer: 'dutch', watch: false }, silentLogger);
       const app = createApp({ index: loading.index, searcher: loading.searcher, logger: silentLogger, status: () => loading.status() });
       const before = await request(app).get('/readyz');
       expect([before.status, before.body.status]).toEqual([503, 'loading']);

@@ -21,7 +21,7 @@ const article = (id: string, paragraphs: string[]): Article => ({
   paragraphs,
 });
 /** An explicit version (the helper's `versionOf` hashes only the text's length: equal lengths would collide). */
-const version = (hash: string, mtimeMs = 1): ArticleVersion => ({ hash, size: 100, mtimeMs });
+const version = (hash: string, changedAtMs = 1): ArticleVersion => ({ hash, token: `100:${changedAtMs}`, changedAtMs });
 const upsert = (a: Article, v: ArticleVersion = versionOf(a)): ArticleChange => ({ type: 'upsert', article: a, version: v });
 const remove = (id: string): ArticleChange => ({ type: 'remove', id });
 
@@ -65,8 +65,8 @@ function heldStore(dir: string, holdAt: number, options: { batchSize: number }) 
   const held = new Promise<void>((resolve) => (reached = resolve));
   let scans = 0;
   class HeldStore extends FolderArticleStore {
-    override scan(...[known, onBatch, scanOptions]: Parameters<FolderArticleStore['scan']>) {
-      if (++scans > 1) return super.scan(known, onBatch, scanOptions);
+    override changesSince(...[since, known, onBatch, scanOptions]: Parameters<FolderArticleStore['changesSince']>) {
+      if (++scans > 1) return super.changesSince(since, known, onBatch, scanOptions);
       let batches = 0;
       const holding: ChangeListener = async (changes) => {
         if (++batches === holdAt) {
@@ -75,7 +75,7 @@ function heldStore(dir: string, holdAt: number, options: { batchSize: number }) 
         }
         await onBatch(changes);
       };
-      return super.scan(known, holding, scanOptions);
+      return super.changesSince(since, known, holding, scanOptions);
     }
   }
   return { store: new HeldStore(dir, silentLogger, options), held, release };
@@ -132,10 +132,10 @@ describe('indexer', () => {
 
         // Same hash, new mtime (the file was touched): the content is not looked at, nothing is re-indexed.
         const touched = article('polder', ['Heel andere tekst over zeehonden.']);
-        const summary = await indexer.apply([upsert(touched, { hash: 'p-1', size: 5, mtimeMs: 99 })]);
+        const summary = await indexer.apply([upsert(touched, { hash: 'p-1', token: '5:99', changedAtMs: 99 })]);
 
         expect(summary).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 1 });
-        expect(index.versionOf('polder')).toEqual({ hash: 'p-1', size: 5, mtimeMs: 99 });
+        expect(index.versionOf('polder')).toEqual({ hash: 'p-1', token: '5:99', changedAtMs: 99 });
         expect(index.getArticle('polder')).toEqual(polder);
         expect(tracker.ids.size).toBe(0); // the article was not touched
         tracker.stop();
@@ -217,7 +217,7 @@ describe('indexer', () => {
         expect(changedAt!.getTime()).toBeLessThanOrEqual(Date.now());
 
         // Only an equal hash and a removal of what is not there: nothing changed.
-        await indexer.apply([upsert(haven, { ...versionOf(haven), mtimeMs: 5 }), remove('bestaat-niet')]);
+        await indexer.apply([upsert(haven, { ...versionOf(haven), changedAtMs: 5 }), remove('bestaat-niet')]);
         expect(listener).toHaveBeenCalledOnce();
         expect(indexer.lastChangeAt).toBe(changedAt);
 

@@ -31,7 +31,7 @@ describe('snapshot at a size JSON.stringify cannot handle', () => {
         url: null,
         paragraphs: [`De NAVO vergaderde op dag ${i} in Den Haag.`, `${filler}${i}`],
       };
-      index.upsert(article, { hash: `h${i}`, size: MAX_ARTICLE_BYTES, mtimeMs: i });
+      index.upsert(article, { hash: `h${i}`, token: `${MAX_ARTICLE_BYTES}:${i}`, changedAtMs: i });
     }
     // The naive path: one JSON string of the index's articles and MiniSearch index.
     expect(() => JSON.stringify({ articles: [...index.allArticles()], index: index.miniSearch })).toThrow(RangeError);

@@ -1,0 +1,582 @@
+/**
+ * The article store in PostgreSQL, for several search processes over one set of articles. Every write is
+ * one transaction that changes `articles` and appends to `article_changes` under the writers' advisory
+ * lock, then notifies. Every process follows the log: it delivers the changes after its cursor to its
+ * listener in log order, woken by LISTEN and polling anyway, so a lost notification, a dropped connection
+ * or a restarted database only delays it.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import { hashArticleBytes } from './article-file.js';
+import { ArticleError, encodeArticle, isValidArticleId, slugify, type Article, type ArticleInput } from './article.js';
+import { migrate } from './postgres-schema.js';
+import { StoreError, type ArticleChange, type ArticleStore, type ArticleVersion, type CatchUp, type ChangeListener, type ChangeSeq } from './store.js';
+
+/** The channel writers notify and followers listen on; the payload is the change's sequence number. */
+export const CHANGES_CHANNEL = 'nieuwszoeker_changes';
+/**
+ * Key of the writers' advisory lock, held from before a write takes its sequence numbers until it commits:
+ * writes therefore commit in sequence order, which is what lets a follower read the log by `seq > cursor`.
+ */
+const WRITE_LOCK = 0x6e7a_0002;
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/database */
+  databaseUrl: string;
+  /** Polling interval of the follower, in ms: the bound on how long a lost notification delays a change. */
+  pollMs?: number;
+  /** Log entries (and articles) read per query. */
+  batchSize?: number;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+  /** How long open() keeps trying to reach the database before it gives up. */
+  connectTimeoutMs?: number;
+  /** How long a write waits for the writers' lock before it fails as unavailable. */
+  lockTimeoutMs?: number;
+}
+
+/** Where this process stands in the log, for /readyz. */
+export interface FollowStatus {
+  /** The last change delivered to (and applied by) the listener. */
+  seq: ChangeSeq;
+  /** The newest change in the log when the database was last reached. */
+  headSeq: number | null;
+  /** Changes in the log not yet applied here, and how long the oldest of them has waited (ms). */
+  lag: { changes: number; ms: number } | null;
+  /** Whether the last attempt to read the log succeeded. */
+  reachable: boolean;
+  /** When the log was last read successfully (ISO), or null. */
+  lastReadAt: string | null;
+  /** Whether the LISTEN connection is up (polling goes on without it). */
+  listening: boolean;
+}
+
+/** What importing one article did. */
+export type ImportStatus = 'added' | 'updated' | 'unchanged';
+
+interface ArticleRow {
+  id: string;
+  title: string;
+  date: string | null;
+  source: string | null;
+  url: string | null;
+  paragraphs: string[];
+  hash: string;
+  seq: string;
+  changed_at: Date;
+}
+
+const ARTICLE_COLUMNS = 'id, title, date, source, url, paragraphs, hash, seq, changed_at';
+
+export class PostgresArticleStore implements ArticleStore {
+  identity = 'postgres';
+  private readonly pool: pg.Pool;
+  private listener: ChangeListener | undefined;
+  /** The last change delivered to the listener; null until the first catch-up settled it. */
+  private cursor: ChangeSeq = null;
+  private following = false;
+  private lock: Promise<unknown> = Promise.resolve();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | null = null;
+  private pollAgain = false;
+  private listenClient: pg.Client | null = null;
+  private listenRetry: NodeJS.Timeout | undefined;
+  private listenBackoffMs = 0;
+  private closed = false;
+  private readonly deliveredWaiters = new Set<() => void>();
+  private head: { seq: number; oldestUnappliedAt: number | null } | null = null;
+  private reachable = true;
+  private lastReadAt: Date | null = null;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly options: PostgresStoreOptions,
+    private readonly logger: Logger,
+  ) {
+    this.pollMs = options.pollMs ?? 250;
+    this.batchSize = options.batchSize ?? 500;
+    this.pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 6,
+      connectionTimeoutMillis: 2_000,
+      idleTimeoutMillis: 10_000,
+      application_name: options.applicationName ?? 'nieuwszoeker',
+      // A writer that stops (SIGSTOP, a hung process) must not hold the writers' lock for ever.
+      idle_in_transaction_session_timeout: 10_000,
+      query_timeout: 30_000,
+    });
+    // An idle client whose connection drops reports here; without a handler the process would exit.
+    this.pool.on('error', (error) => this.logger.debug({ err: error }, `an idle PostgreSQL connection closed: ${error.message}`));
+  }
+
+  /** Connects (retrying until connectTimeoutMs), applies the migrations, and reads the store's identity. */
+  async open(): Promise<void> {
+    const deadline = Date.now() + (this.options.connectTimeoutMs ?? 15_000);
+    for (;;) {
+      try {
+        const client = await this.pool.connect();
+        try {
+          const applied = await migrate(client);
+          if (applied.length > 0) this.logger.info({ migrations: applied }, `applied schema migrations ${applied.join(', ')}`);
+          const { rows } = await client.query<{ id: string }>('SELECT id FROM store_identity');
+          this.identity = `postgres:${rows[0]!.id}`;
+          return;
+        } finally {
+          client.release();
+        }
+      } catch (error) {
+        if (!isConnectionError(error) || Date.now() > deadline) throw error;
+        await sleep(250);
+      }
+    }
+  }
+
+  subscribe(listener: ChangeListener): void {
+    this.listener = listener;
+  }
+
+  /** Starts following the log: LISTEN for wake-ups, and a poll every pollMs whatever happens to them. */
+  async watch(): Promise<void> {
+    if (this.following) throw new Error('PostgresArticleStore: already watching');
+    this.following = true;
+    this.pollTimer = setInterval(() => this.wake(), this.pollMs);
+    this.pollTimer.unref();
+    await this.listen();
+  }
+
+  status(): FollowStatus {
+    const head = this.head;
+    const lag =
+      head === null
+        ? null
+        : { changes: Math.max(0, head.seq - (this.cursor ?? 0)), ms: head.oldestUnappliedAt === null ? 0 : Math.max(0, Date.now() - head.oldestUnappliedAt) };
+    return {
+      seq: this.cursor,
+      headSeq: head?.seq ?? null,
+      lag,
+      reachable: this.reachable,
+      lastReadAt: this.lastReadAt?.toISOString() ?? null,
+      listening: this.listenClient !== null,
+    };
+  }
+
+  async changesSince(
+    since: ChangeSeq,
+    known: ReadonlyMap<string, ArticleVersion>,
+    onBatch: ChangeListener,
+    options: { exclusive?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<CatchUp> {
+    // Always in the store's delivery order: a catch-up for the live index and the log follower never interleave.
+    const run = async (): Promise<CatchUp> => {
+      const headSeq = await this.headSeq();
+      const result =
+        since !== null && since <= headSeq ? await this.readLog(since, onBatch, options.onProgress) : await this.compareAll(known, onBatch, options.onProgress);
+      if (options.exclusive) this.delivered(result.seq);
+      return result;
+    };
+    return options.exclusive ? this.exclusive(run) : run();
+  }
+
+  async create(input: ArticleInput): Promise<{ article: Article; seq: number }> {
+    const { bytes, article } = encodeArticle('x', input);
+    const stem = slugify(article.title);
+    const hash = hashArticleBytes(bytes);
+    const result = await this.write(async (client) => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const id = `${stem}-${randomBytes(3).toString('hex')}`;
+        const seq = await nextSeq(client);
+        const inserted = await client.query(
+          `INSERT INTO articles (${ARTICLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp()) ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [id, article.title, article.date, article.source, article.url, article.paragraphs, hash, seq],
+        );
+        if (inserted.rowCount === 1) {
+          await logChange(client, seq, id, 'upsert');
+          return { article: { ...article, id }, seq };
+        }
+      }
+      throw new Error(`PostgresArticleStore: no free id for "${stem}" after 5 attempts`);
+    });
+    await this.awaitDelivery(result.seq);
+    return result;
+  }
+
+  async put(id: string, input: ArticleInput): Promise<{ article: Article; created: boolean; seq: number }> {
+    if (!isValidArticleId(id)) throw new ArticleError('invalid_id', `"${id}" is not a valid article id`);
+    const { bytes, article } = encodeArticle(id, input);
+    const hash = hashArticleBytes(bytes);
+    const result = await this.write(async (client) => {
+      const existing = await client.query<{ hash: string; seq: string }>('SELECT hash, seq FROM articles WHERE id = $1', [id]);
+      const before = existing.rows[0];
+      // The same content again changes nothing and logs nothing: its receipt is the change that wrote it.
+      if (before?.hash === hash) return { article, created: false, seq: Number(before.seq) };
+      const seq = await nextSeq(client);
+      await upsertArticle(client, article, hash, seq);
+      await logChange(client, seq, id, 'upsert');
+      return { article, created: before === undefined, seq };
+    });
+    await this.awaitDelivery(result.seq);
+    return result;
+  }
+
+  async remove(id: string): Promise<{ removed: boolean; seq: number | null }> {
+    if (!isValidArticleId(id)) return { removed: false, seq: null };
+    const result = await this.write(async (client) => {
+      const deleted = await client.query('DELETE FROM articles WHERE id = $1', [id]);
+      if (deleted.rowCount === 0) return { removed: false, seq: null };
+      const seq = await nextSeq(client);
+      await logChange(client, seq, id, 'remove');
+      return { removed: true, seq };
+    });
+    if (result.seq !== null) await this.awaitDelivery(result.seq);
+    return result;
+  }
+
+  /**
+   * Writes many articles in one transaction (the import command): all of them or, if anything fails or
+   * the writer dies, none. Articles whose content is stored already are left alone and not logged.
+   */
+  async importMany(articles: readonly Article[]): Promise<{ statuses: ImportStatus[]; seq: number | null }> {
+    const prepared = articles.map((article) => {
+      const { bytes, article: stored } = encodeArticle(article.id, articleInput(article));
+      return { article: stored, hash: hashArticleBytes(bytes) };
+    });
+    return this.write(async (client) => {
+      const ids = prepared.map((p) => p.article.id);
+      const { rows } = await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles WHERE id = ANY($1)', [ids]);
+      const stored = new Map(rows.map((r) => [r.id, r.hash]));
+      let last: number | null = null;
+      const statuses: ImportStatus[] = [];
+      for (const { article, hash } of prepared) {
+        const before = stored.get(article.id);
+        if (before === hash) {
+          statuses.push('unchanged');
+          continue;
+        }
+        const seq = await nextSeq(client);
+        await upsertArticle(client, article, hash, seq);
+        await logChange(client, seq, article.id, 'upsert');
+        stored.set(article.id, hash);
+        statuses.push(before === undefined ? 'added' : 'updated');
+        last = seq;
+      }
+      return { statuses, seq: last };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.listenRetry);
+    const client = this.listenClient;
+    this.listenClient = null;
+    await client?.end().catch(() => undefined);
+    await this.polling?.catch(() => undefined);
+    await this.lock.catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  // ---- following the log -----------------------------------------------------------------------
+
+  /** Asks for a poll soon; polls never overlap (a wake-up during one makes it run again). */
+  private wake(): void {
+    if (this.closed || this.cursor === null) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = this.exclusive(async () => {
+      do {
+        this.pollAgain = false;
+        const since = this.cursor;
+        if (since === null) return;
+        try {
+          const result = await this.readLog(since, this.listener ?? (async () => undefined));
+          this.delivered(result.seq);
+          if (!this.reachable) this.logger.info({ seq: this.cursor }, `PostgreSQL reachable again: following the change log from ${this.cursor}`);
+          this.reachable = true;
+        } catch (error) {
+          if (this.reachable) {
+            this.logger.warn({ err: error, seq: this.cursor }, `cannot read the change log (${describe(error)}): searching on from memory, retrying every ${this.pollMs} ms`);
+          }
+          this.reachable = false;
+          return;
+        }
+      } while (this.pollAgain && !this.closed);
+    }).finally(() => {
+      this.polling = null;
+    });
+  }
+
+  private delivered(seq: ChangeSeq): void {
+    if (seq !== null && (this.cursor === null || seq > this.cursor)) this.cursor = seq;
+    if (this.cursor !== null && this.head !== null && this.cursor >= this.head.seq) this.head = { seq: this.head.seq, oldestUnappliedAt: null };
+    for (const waiter of this.deliveredWaiters) waiter();
+  }
+
+  /**
+   * After a write of ours committed, waits until the follower delivered it, so the write's response comes
+   * when this process can already find it. Bounded: a write is committed whatever happens to the follower.
+   */
+  private async awaitDelivery(seq: number): Promise<void> {
+    if (!this.listener || this.cursor === null) return;
+    if (this.cursor >= seq) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.deliveredWaiters.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (this.cursor !== null && this.cursor >= seq) done();
+      };
+      const timer = setTimeout(done, 2_000);
+      this.deliveredWaiters.add(check);
+      this.wake();
+    });
+  }
+
+  /** LISTEN on the primary; on any failure, reconnects with backoff (polling covers the gap). */
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.applicationName ?? 'nieuwszoeker'} listen`, connectionTimeoutMillis: 2_000 });
+    let dropped = false;
+    const drop = (error?: Error) => {
+      if (dropped) return;
+      dropped = true;
+      if (this.listenClient === client) this.listenClient = null;
+      client.end().catch(() => undefined);
+      if (this.closed) return;
+      this.logger.warn({ err: error }, `the LISTEN connection to PostgreSQL closed${error ? ` (${error.message})` : ''}: polling every ${this.pollMs} ms, reconnecting`);
+      this.retryListen();
+    };
+    client.on('error', drop);
+    client.on('end', () => drop());
+    client.on('notification', () => this.wake());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch {
+      drop();
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listenClient = client;
+    this.listenBackoffMs = 0;
+    // Anything notified while we were not listening is found by this poll.
+    this.wake();
+  }
+
+  private retryListen(): void {
+    this.listenBackoffMs = Math.min(5_000, Math.max(100, this.listenBackoffMs * 2));
+    clearTimeout(this.listenRetry);
+    this.listenRetry = setTimeout(() => void this.listen(), this.listenBackoffMs);
+    this.listenRetry.unref();
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  private async headSeq(): Promise<number> {
+    const { rows } = await this.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM article_changes');
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  /**
+   * Delivers the log after `since`, a batch at a time, each change as the article's current row (so a
+   * batch is applied idempotently, however often it is delivered). Writes commit in `seq` order (the
+   * writers' lock), so reading `seq > since` never skips a change that commits later.
+   */
+  private async readLog(since: number, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp> {
+    const summary: CatchUp = { files: 0, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: true, seq: since };
+    let cursor = since;
+    for (;;) {
+      const { rows } = await this.query<ArticleRow & { change_seq: string; article_id: string; committed_at: Date; head: string }>(
+        `SELECT c.seq AS change_seq, c.article_id, c.committed_at, a.id, a.title, a.date, a.source, a.url, a.paragraphs, a.hash, a.seq, a.changed_at,
+                (SELECT max(seq) FROM article_changes) AS head
+           FROM article_changes c LEFT JOIN articles a ON a.id = c.article_id
+          WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
+        [cursor, this.batchSize],
+      );
+      this.lastReadAt = new Date();
+      if (rows.length === 0) {
+        this.head = { seq: Math.max(cursor, this.head?.seq ?? 0), oldestUnappliedAt: null };
+        break;
+      }
+      this.head = { seq: Number(rows[0]!.head), oldestUnappliedAt: rows[0]!.committed_at.getTime() };
+      // One change per article: its state now (a later entry for the same article replaces an earlier one).
+      const latest = new Map<string, ArticleChange>();
+      for (const row of rows) {
+        latest.delete(row.article_id);
+        latest.set(row.article_id, row.id === null ? { type: 'remove', id: row.article_id } : { type: 'upsert', article: articleOf(row), version: versionOfRow(row) });
+      }
+      const changes = [...latest.values()];
+      const last = Number(rows[rows.length - 1]!.change_seq);
+      await onBatch(changes, last);
+      cursor = last;
+      summary.seq = last;
+      summary.files += rows.length;
+      for (const change of changes) {
+        if (change.type === 'upsert') summary.upserts++;
+        else summary.removals++;
+      }
+      onProgress?.(summary.files, summary.files);
+      if (rows.length < this.batchSize) break;
+    }
+    return summary;
+  }
+
+  /**
+   * Compares the whole store with `known` in one consistent snapshot: every article's hash first (cheap),
+   * then the rows of the new and changed ones; known articles that are gone become removals. The result's
+   * `seq` is the log's head in that snapshot: following from there misses nothing.
+   */
+  private async compareAll(known: ReadonlyMap<string, ArticleVersion>, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const head = Number((await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM article_changes')).rows[0]?.seq ?? 0);
+      const { rows: hashes } = await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles ORDER BY id');
+      const summary: CatchUp = { files: hashes.length, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: false, seq: head };
+      const wanted: string[] = [];
+      const present = new Set<string>();
+      for (const { id, hash } of hashes) {
+        present.add(id);
+        if (known.get(id)?.hash === hash) summary.unchanged++;
+        else wanted.push(id);
+      }
+      let done = summary.unchanged;
+      for (let start = 0; start < wanted.length; start += this.batchSize) {
+        const ids = wanted.slice(start, start + this.batchSize);
+        const { rows } = await client.query<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1) ORDER BY id`, [ids]);
+        const changes: ArticleChange[] = rows.map((row) => ({ type: 'upsert', article: articleOf(row), version: versionOfRow(row) }));
+        summary.upserts += changes.length;
+        await onBatch(changes);
+        done += ids.length;
+        onProgress?.(done, hashes.length);
+      }
+      const removals: ArticleChange[] = [];
+      for (const id of known.keys()) if (!present.has(id)) removals.push({ type: 'remove', id });
+      summary.removals = removals.length;
+      // Only the last batch carries the head: the reader holds the store as of `head` once all are in.
+      await onBatch(removals, head);
+      await client.query('COMMIT');
+      this.head = { seq: head, oldestUnappliedAt: null };
+      this.lastReadAt = new Date();
+      return summary;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  // ---- writing ---------------------------------------------------------------------------------
+
+  /**
+   * Runs `work` in one transaction under the writers' lock and notifies followers on commit. A failure
+   * before COMMIT leaves nothing written; losing the connection during COMMIT leaves the outcome unknown,
+   * which the error says.
+   */
+  private async write<T extends { seq: number | null }>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let committing = false;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = ${Math.round(this.options.lockTimeoutMs ?? 5_000)}`);
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      const result = await work(client);
+      if (result.seq !== null) await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(result.seq)]);
+      committing = true;
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(error instanceof Error ? error : true);
+      if (error instanceof ArticleError || error instanceof StoreError) throw error;
+      if (isConnectionError(error) || isLockTimeout(error)) {
+        const outcome = committing ? 'the write may or may not have been committed: read the article to know' : 'nothing was written';
+        throw new StoreError('unavailable', `the article database cannot take writes now (${describe(error)}); ${outcome}`);
+      }
+      throw error;
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new StoreError('unavailable', `the article database cannot be reached (${describe(error)}); nothing was written`);
+    }
+  }
+
+  private query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(text, values);
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(task, task);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** The input that encodes back to `article` (the import command reads files into articles first). */
+export function articleInput(article: Article): ArticleInput {
+  return { title: article.title, date: article.date, source: article.source, url: article.url, text: article.paragraphs.join('\n\n') };
+}
+
+async function nextSeq(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ seq: string }>(`SELECT nextval(pg_get_serial_sequence('article_changes', 'seq')) AS seq`);
+  return Number(rows[0]!.seq);
+}
+
+async function logChange(client: pg.ClientBase, seq: number, id: string, kind: 'upsert' | 'remove'): Promise<void> {
+  await client.query('INSERT INTO article_changes (seq, article_id, kind) VALUES ($1, $2, $3)', [seq, id, kind]);
+}
+
+async function upsertArticle(client: pg.ClientBase, article: Article, hash: string, seq: number): Promise<void> {
+  await client.query(
+    `INSERT INTO articles (${ARTICLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())
+     ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, date = EXCLUDED.date, source = EXCLUDED.source, url = EXCLUDED.url,
+       paragraphs = EXCLUDED.paragraphs, hash = EXCLUDED.hash, seq = EXCLUDED.seq, changed_at = EXCLUDED.changed_at`,
+    [article.id, article.title, article.date, article.source, article.url, article.paragraphs, hash, seq],
+  );
+}
+
+function articleOf(row: ArticleRow): Article {
+  return { id: row.id, title: row.title, date: row.date, source: row.source, url: row.url, paragraphs: row.paragraphs };
+}
+
+function versionOfRow(row: ArticleRow): ArticleVersion {
+  return { hash: row.hash, token: String(row.seq), changedAtMs: row.changed_at.getTime() };
+}
+
+/** The database is down, restarting, or the connection went: a condition to wait out, not a bug. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(error.message);
+}
+
+function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '55P03';
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  return code ? `${code}: ${error.message}` : error.message;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
