@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what this project needs beyond Node.js and npm on a fresh Debian machine: Debian's Chromium
-# for the browser tests (never a browser downloaded by a test tool). Idempotent; run as root in CI.
+# for the browser tests (never a browser downloaded by a test tool), and PostgreSQL 15 and nginx for the
+# replicated mode and its tests. Idempotent; run as root in CI.
 set -euo pipefail
 
 need_node_major=20
@@ -11,15 +12,43 @@ if [ "$node_major" -lt "$need_node_major" ]; then
 fi
 
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$chromium_path" ]; then
+postgres_bin_dir="${POSTGRES_BIN_DIR:-/usr/lib/postgresql/15/bin}"
+nginx_bin="${NGINX_BIN:-/usr/sbin/nginx}"
+
+missing=()
+[ -x "$chromium_path" ] || missing+=(chromium)
+[ -x "$postgres_bin_dir/postgres" ] || missing+=(postgresql-15)
+[ -x "$nginx_bin" ] || missing+=(nginx)
+
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "install-system-deps: $chromium_path is missing; as root run: apt-get update && apt-get install -y chromium" >&2
+    echo "install-system-deps: missing ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
-  echo "install-system-deps: installing Debian's chromium"
+  echo "install-system-deps: installing Debian's ${missing[*]}"
+  # The packages would start their default services (nginx on port 80, a PostgreSQL cluster on 5432); the
+  # tests start their own, and on a machine without systemd a failed start fails the install. A
+  # policy-rc.d that says 101 (denied) keeps them stopped; one already there (as in containers) is kept.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-echo "install-system-deps: node $(node --version), npm $(npm --version 2>/dev/null), $("$chromium_path" --version 2>/dev/null | head -1)"
+# PostgreSQL refuses to run as root, so the tests run it as this user when they are root; Debian's
+# postgresql-common creates it, but binaries from elsewhere (POSTGRES_BIN_DIR) may come without it.
+if ! id -u postgres >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-system-deps: the postgres user is missing; as root run: useradd --system --user-group postgres" >&2
+    exit 1
+  fi
+  useradd --system --user-group --home-dir /var/lib/postgresql --no-create-home --shell /usr/sbin/nologin postgres
+fi
+
+echo "install-system-deps: node $(node --version), npm $(npm --version 2>/dev/null), $("$chromium_path" --version 2>/dev/null | head -1)," \
+  "$("$postgres_bin_dir/postgres" --version 2>/dev/null), $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
