@@ -1,4 +1,7 @@
-/** Locates the read-only `../shared` materials; tests that need them skip with a notice when absent. */
+/**
+ * Locates the read-only `../shared` materials, and says whether installed programs a suite needs are there;
+ * tests that need either skip with a notice when absent.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,4 +18,18 @@ export function sharedPath(what: string, ...parts: string[]): string | undefined
   if (existsSync(path)) return path;
   console.warn(`notice: ${path} is absent, so ${what} is skipped`);
   return undefined;
+}
+
+/**
+ * Whether a suite that needs an installed program can run. Outside CI a missing one skips the suite with
+ * a notice; in CI (`CI=true`) it is an error, so a broken install fails the run instead of passing it.
+ * @param problem why it cannot run, or null when it can
+ */
+export function requireInstalled(suite: string, problem: string | null): boolean {
+  if (problem === null) return true;
+  if (process.env.CI === 'true' || process.env.CI === '1') {
+    throw new Error(`${suite}: ${problem} in CI (scripts/install-system-deps.sh installs it)`);
+  }
+  console.warn(`notice: ${suite} skipped: ${problem} (scripts/install-system-deps.sh installs it)`);
+  return false;
 }
