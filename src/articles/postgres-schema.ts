@@ -56,14 +56,15 @@ const MIGRATION_LOCK = 0x6e7a_0001;
 
 /** Applies the migrations the database lacks; returns the versions applied now. */
 export async function migrate(client: pg.ClientBase): Promise<number[]> {
-  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
   const applied: number[] = [];
+  // Before anything else: even CREATE TABLE IF NOT EXISTS fails when two processes run it at once.
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((r) => r.version));
     const newest = Math.max(0, ...done);

@@ -67,6 +67,9 @@ interface ArticleRow {
   changed_at: Date;
 }
 
+/** Pool clients that already have an 'error' listener (a client is checked out many times). */
+const watchedClients = new WeakSet<pg.PoolClient>();
+
 const ARTICLE_COLUMNS = 'id, title, date, source, url, paragraphs, hash, seq, changed_at';
 
 export class PostgresArticleStore implements ArticleStore {
@@ -509,7 +512,14 @@ export class PostgresArticleStore implements ArticleStore {
 
   private async connect(): Promise<pg.PoolClient> {
     try {
-      return await this.pool.connect();
+      const client = await this.pool.connect();
+      // A checked-out client whose connection drops emits 'error' as well as failing its query; the query's
+      // failure is handled where it is awaited, and an unheard 'error' would end the process.
+      if (!watchedClients.has(client)) {
+        watchedClients.add(client);
+        client.on('error', (error) => this.logger.debug({ err: error }, `a PostgreSQL connection in use closed: ${error.message}`));
+      }
+      return client;
     } catch (error) {
       throw new StoreError('unavailable', `the article database cannot be reached (${describe(error)}); nothing was written`);
     }
