@@ -54,6 +54,14 @@ describe('http api', () => {
       expect(page.hits.map((h: { id: string }) => h.id)).toEqual(all.hits.slice(1, 3).map((h: { id: string }) => h.id));
     });
 
+    it('answers after=SEQ at once where no change log is followed (a folder: acknowledged writes are searchable), and refuses a bad one', async () => {
+      const res = await request(app).get('/api/search').query({ q: 'Rusland', after: '123456789012' });
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBeGreaterThan(0);
+      const bad = await expectError('/api/search?q=Rusland&after=-1', 400, 'invalid_after');
+      expect(bad.body.error.message).toMatch(/after must be a change sequence number/);
+    });
+
     it('says when it fell back to any word', async () => {
       const res = await request(app).get('/api/search').query({ q: 'Witkoff Rutte' });
       expect(res.body.fallback).toBe(true);

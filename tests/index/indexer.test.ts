@@ -194,6 +194,36 @@ describe('indexer', () => {
       });
     });
 
+    describe('log position', () => {
+      it('advances the index to a batch\'s sequence once the whole batch is in, never backwards, and not after a failure', async () => {
+        const index = emptyIndex();
+        const indexer = new Indexer(index, silentLogger);
+        expect(index.appliedSeq).toBeNull();
+        await indexer.apply([upsert(article('een', ['De brug is open.']))], 5);
+        expect(index.appliedSeq).toBe(5);
+        // Delivered again (a replica that re-reads the log): idempotent, and the position stays.
+        expect(await indexer.apply([upsert(article('een', ['De brug is open.']))], 3)).toMatchObject({ unchanged: 1 });
+        expect(index.appliedSeq).toBe(5);
+        vi.spyOn(index, 'upsert').mockImplementationOnce(() => {
+          throw new Error('kapot');
+        });
+        await expect(indexer.apply([upsert(article('twee', ['Mis.']))], 9)).rejects.toThrow('kapot');
+        expect(index.appliedSeq).toBe(5);
+      });
+
+      it('waitForSeq resolves true once a batch brings the index to the sequence, false after the timeout', async () => {
+        const index = emptyIndex();
+        const indexer = new Indexer(index, silentLogger);
+        const waiting = indexer.waitForSeq(7, 5_000);
+        const timedOut = indexer.waitForSeq(8, 50);
+        await indexer.apply([upsert(article('een', ['De brug is open.']))], 6);
+        await indexer.apply([remove('bestaat-niet')], 7);
+        expect(await waiting).toBe(true);
+        expect(await timedOut).toBe(false);
+        expect(await indexer.waitForSeq(7, 0)).toBe(true);
+      });
+    });
+
     describe('onChange', () => {
       it('calls the listeners after a batch that changed the index, not after one that changed nothing', async () => {
         const index = emptyIndex();

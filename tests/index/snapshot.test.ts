@@ -106,6 +106,18 @@ describe('snapshot', () => {
       expect(results(loaded!.index)).toEqual(results(index));
     });
 
+    it('stamps the store and the log position the index held when the write began, and leaves the loaded index unadvanced', async () => {
+      const index = indexOf(corpus);
+      index.advanceTo(41);
+      await writeSnapshot(index, dir, { store: 'postgres:0b7c' });
+      const loaded = await readSnapshot(dir, createAnalyzer());
+      expect(loaded).toMatchObject({ store: 'postgres:0b7c', seq: 41 });
+      // The caller advances it, and only when the snapshot is of the store it reads.
+      expect(loaded!.index.appliedSeq).toBeNull();
+      await writeSnapshot(indexOf(corpus), dir);
+      expect(await readSnapshot(dir, createAnalyzer())).toMatchObject({ store: null, seq: null });
+    });
+
     it('answers null when there is no snapshot', async () => {
       expect(await readSnapshot(dir, createAnalyzer())).toBeNull();
     });
