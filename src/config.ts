@@ -10,6 +10,7 @@ const schema = z.object({
   ARTICLE_STORE: z.enum(['folder', 'postgres']).default('folder'),
   ARTICLES_DIR: z.string().min(1).default('data/articles'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }).optional(),
+  DATABASE_READ_URL: z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }).optional(),
   SYNC_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   INDEX_DIR: z.string().min(1).default('data/.index'),
   SYNONYMS_FILE: z.string().min(1).default('data/synonyms.txt'),
@@ -53,7 +54,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('config: invalid environment (DATABASE_URL: is required when ARTICLE_STORE=postgres)');
   }
   const store: StoreConfig =
-    c.ARTICLE_STORE === 'postgres' ? { kind: 'postgres', databaseUrl: c.DATABASE_URL!, pollMs: c.SYNC_POLL_MS } : { kind: 'folder', articlesDir: resolve(c.ARTICLES_DIR) };
+    c.ARTICLE_STORE === 'postgres'
+      ? { kind: 'postgres', databaseUrl: c.DATABASE_URL!, pollMs: c.SYNC_POLL_MS, ...(c.DATABASE_READ_URL === undefined ? {} : { readUrl: c.DATABASE_READ_URL }) }
+      : { kind: 'folder', articlesDir: resolve(c.ARTICLES_DIR) };
   return {
     port: c.PORT,
     host: c.HOST,

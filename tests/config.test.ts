@@ -40,6 +40,10 @@ describe('config', () => {
         databaseUrl: 'postgres://nieuws@db:5432/nieuws',
         pollMs: 100,
       });
+      expect(readConfig({ ARTICLE_STORE: 'postgres', DATABASE_URL: 'postgres://a@primary/n', DATABASE_READ_URL: 'postgres://a@standby/n' }).store).toMatchObject({
+        databaseUrl: 'postgres://a@primary/n',
+        readUrl: 'postgres://a@standby/n',
+      });
       expect(() => readConfig({ ARTICLE_STORE: 'postgres' })).toThrow(/DATABASE_URL: is required when ARTICLE_STORE=postgres/);
       expect(() => readConfig({ ARTICLE_STORE: 'postgres', DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
       expect(() => readConfig({ ARTICLE_STORE: 'sqlite' })).toThrow(/ARTICLE_STORE/);

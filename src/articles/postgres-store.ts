@@ -22,8 +22,13 @@ export const CHANGES_CHANNEL = 'nieuwszoeker_changes';
 const WRITE_LOCK = 0x6e7a_0002;
 
 export interface PostgresStoreOptions {
-  /** postgres://user@host:port/database */
+  /** postgres://user@host:port/database: the primary, for writes, migrations and LISTEN. */
   databaseUrl: string;
+  /**
+   * Where the log and the articles are read: a streaming standby of the primary takes that load off it (it
+   * replays commits in commit order, so the ordering rule holds there too). Default: the primary.
+   */
+  readUrl?: string;
   /** Polling interval of the follower, in ms: the bound on how long a lost notification delays a change. */
   pollMs?: number;
   /** Log entries (and articles) read per query. */
@@ -75,6 +80,8 @@ const ARTICLE_COLUMNS = 'id, title, date, source, url, paragraphs, hash, seq, ch
 export class PostgresArticleStore implements ArticleStore {
   identity = 'postgres';
   private readonly pool: pg.Pool;
+  /** The primary's pool, or a standby's for reading. */
+  private readonly readPool: pg.Pool;
   private listener: ChangeListener | undefined;
   /** The last change delivered to the listener; null until the first catch-up settled it. */
   private cursor: ChangeSeq = null;
@@ -100,18 +107,23 @@ export class PostgresArticleStore implements ArticleStore {
   ) {
     this.pollMs = options.pollMs ?? 250;
     this.batchSize = options.batchSize ?? 500;
-    this.pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: 6,
-      connectionTimeoutMillis: 2_000,
-      idleTimeoutMillis: 10_000,
-      application_name: options.applicationName ?? 'nieuwszoeker',
-      // A writer that stops (SIGSTOP, a hung process) must not hold the writers' lock for ever.
-      idle_in_transaction_session_timeout: 10_000,
-      query_timeout: 30_000,
-    });
-    // An idle client whose connection drops reports here; without a handler the process would exit.
-    this.pool.on('error', (error) => this.logger.debug({ err: error }, `an idle PostgreSQL connection closed: ${error.message}`));
+    const pool = (connectionString: string) => {
+      const created = new pg.Pool({
+        connectionString,
+        max: 6,
+        connectionTimeoutMillis: 2_000,
+        idleTimeoutMillis: 10_000,
+        application_name: options.applicationName ?? 'nieuwszoeker',
+        // A writer that stops (SIGSTOP, a hung process) must not hold the writers' lock for ever.
+        idle_in_transaction_session_timeout: 10_000,
+        query_timeout: 30_000,
+      });
+      // An idle client whose connection drops reports here; without a handler the process would exit.
+      created.on('error', (error) => this.logger.debug({ err: error }, `an idle PostgreSQL connection closed: ${error.message}`));
+      return created;
+    };
+    this.pool = pool(options.databaseUrl);
+    this.readPool = options.readUrl === undefined ? this.pool : pool(options.readUrl);
   }
 
   /** Connects (retrying until connectTimeoutMs), applies the migrations, and reads the store's identity. */
@@ -278,6 +290,7 @@ export class PostgresArticleStore implements ArticleStore {
     await this.polling?.catch(() => undefined);
     await this.lock.catch(() => undefined);
     await this.pool.end().catch(() => undefined);
+    if (this.readPool !== this.pool) await this.readPool.end().catch(() => undefined);
   }
 
   // ---- following the log -----------------------------------------------------------------------
@@ -323,22 +336,25 @@ export class PostgresArticleStore implements ArticleStore {
    * when this process can already find it. Bounded: a write is committed whatever happens to the follower.
    */
   private async awaitDelivery(seq: number): Promise<void> {
-    if (!this.listener || this.cursor === null) return;
-    if (this.cursor >= seq) return;
+    if (!this.listener || this.cursor === null || this.cursor >= seq) return;
     await new Promise<void>((resolve) => {
+      // Woken now and again until delivered: a standby may not have replayed the commit at the first read.
+      const nudge = setInterval(() => this.wake(), 20);
+      const timer = setTimeout(() => done(), 2_000);
+      const check = () => {
+        if (this.cursor !== null && this.cursor >= seq) done();
+      };
       const done = () => {
+        clearInterval(nudge);
         clearTimeout(timer);
         this.deliveredWaiters.delete(check);
         resolve();
       };
-      const check = () => {
-        if (this.cursor !== null && this.cursor >= seq) done();
-      };
-      const timer = setTimeout(done, 2_000);
       this.deliveredWaiters.add(check);
       this.wake();
     });
   }
+
 
   /** LISTEN on the primary; on any failure, reconnects with backoff (polling covers the gap). */
   private async listen(): Promise<void> {
@@ -438,7 +454,7 @@ export class PostgresArticleStore implements ArticleStore {
    * `seq` is the log's head in that snapshot: following from there misses nothing.
    */
   private async compareAll(known: ReadonlyMap<string, ArticleVersion>, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp> {
-    const client = await this.connect();
+    const client = await this.connect(this.readPool);
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const head = Number((await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM article_changes')).rows[0]?.seq ?? 0);
@@ -510,9 +526,9 @@ export class PostgresArticleStore implements ArticleStore {
     }
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  private async connect(pool = this.pool): Promise<pg.PoolClient> {
     try {
-      const client = await this.pool.connect();
+      const client = await pool.connect();
       // A checked-out client whose connection drops emits 'error' as well as failing its query; the query's
       // failure is handled where it is awaited, and an unheard 'error' would end the process.
       if (!watchedClients.has(client)) {
@@ -526,7 +542,7 @@ export class PostgresArticleStore implements ArticleStore {
   }
 
   private query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(text, values);
+    return this.readPool.query<R>(text, values);
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {

@@ -6,14 +6,21 @@ import type { ArticleStore } from './store.js';
 
 export type StoreConfig =
   | { kind: 'folder'; articlesDir: string; /** How long a file must stay unchanged before it is read. */ stableMs?: number }
-  | { kind: 'postgres'; databaseUrl: string; /** Follower's polling interval (ms). */ pollMs?: number; applicationName?: string };
+  | {
+      kind: 'postgres';
+      /** The primary: writes, migrations, LISTEN. */
+      databaseUrl: string;
+      /** A streaming standby to read the log and articles from (default: the primary). */
+      readUrl?: string;
+      /** Follower's polling interval (ms). */
+      pollMs?: number;
+      applicationName?: string;
+    };
 
 export function createArticleStore(config: StoreConfig, logger: Logger): ArticleStore {
   if (config.kind === 'postgres') {
-    return new PostgresArticleStore(
-      { databaseUrl: config.databaseUrl, ...(config.pollMs === undefined ? {} : { pollMs: config.pollMs }), ...(config.applicationName === undefined ? {} : { applicationName: config.applicationName }) },
-      logger,
-    );
+    const { kind: _kind, ...options } = config;
+    return new PostgresArticleStore(options, logger);
   }
   return new FolderArticleStore(config.articlesDir, logger, config.stableMs === undefined ? {} : { stableMs: config.stableMs });
 }

@@ -46,7 +46,7 @@ const asRoot = () => process.getuid?.() === 0;
 
 /** Why a server cannot be started here, or null when it can. */
 export function postgresProblem(): string | null {
-  for (const name of ['initdb', 'pg_ctl', 'postgres', 'pg_isready']) {
+  for (const name of ['initdb', 'pg_ctl', 'postgres', 'pg_isready', 'pg_basebackup']) {
     if (!existsSync(join(POSTGRES_BIN_DIR, name))) return `PostgreSQL binaries not found under ${POSTGRES_BIN_DIR}`;
   }
   if (asRoot() && spawnSync('id', ['-u', POSTGRES_USER]).status !== 0) {
@@ -119,6 +119,26 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts a streaming standby of `primary`: a base backup (`pg_basebackup -R`, which also writes the standby's
+ * connection to the primary) into a new folder, started like any server. It answers reads only, a few
+ * milliseconds behind the primary, and refuses LISTEN (`cannot execute LISTEN during recovery`).
+ */
+export async function startStandby(primary: PostgresServer, options: Omit<PostgresOptions, 'dataDir'> = {}): Promise<PostgresServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'nieuwszoeker-pg-standby-'));
+  try {
+    await prepareDataDir(dataDir);
+    // --checkpoint=fast: the default spread checkpoint can keep the backup waiting for minutes.
+    await run('pg_basebackup', ['-D', dataDir, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres'], 'pg_basebackup');
+    // The primary's own log came with the backup; the standby keeps a log of its own.
+    await rm(join(dataDir, 'server.log'), { force: true });
+    return await startPostgres({ ...options, dataDir });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**

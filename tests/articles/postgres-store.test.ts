@@ -4,7 +4,7 @@ import type { Article } from '../../src/articles/article.js';
 import { CHANGES_CHANNEL, PostgresArticleStore } from '../../src/articles/postgres-store.js';
 import { MIGRATIONS } from '../../src/articles/postgres-schema.js';
 import { StoreError, type ArticleChange, type ArticleVersion } from '../../src/articles/store.js';
-import type { PostgresServer } from '../../src/cluster/postgres-server.js';
+import { startStandby, type PostgresServer } from '../../src/cluster/postgres-server.js';
 import { silentLogger } from '../../src/logger.js';
 import { requirePostgres, startTestPostgres } from '../helpers/postgres.js';
 
@@ -277,5 +277,40 @@ describe.runIf(available)('PostgresArticleStore', () => {
     await until(() => seen.last() === seq, 5_000);
     expect(reader.status().reachable).toBe(true);
     expect(seen.shown().at(-1)).toBe('+na:Na de storing.');
+  });
+
+  it('reads the log from a streaming standby and listens on the primary, without skipping or waiting long', async () => {
+    const writer = store();
+    await writer.open();
+    await writer.put('voor', { title: 'Voor', text: 'Voor de standby.' });
+    const standby = await startStandby(server, { fsync: false });
+    try {
+      const readUrl = standby.url.replace(/\/postgres$/, `/nieuws_${database}`);
+      // A standby refuses LISTEN: that is why the follower listens on the primary and reads elsewhere.
+      const direct = new pg.Client({ connectionString: readUrl });
+      await direct.connect();
+      await expect(direct.query(`LISTEN ${CHANGES_CHANNEL}`)).rejects.toThrow(/cannot execute LISTEN during recovery/);
+      await direct.end();
+
+      const reader = new PostgresArticleStore({ databaseUrl: url, readUrl, pollMs: 50 }, silentLogger);
+      stores.push(reader);
+      await reader.open();
+      const seen = follower();
+      reader.subscribe(seen.listener);
+      await reader.watch();
+      expect(await reader.changesSince(null, new Map(), seen.listener, { exclusive: true })).toMatchObject({ upserts: 1, seq: 1 });
+      const receipts = [];
+      for (let i = 0; i < 30; i++) receipts.push(await writer.put(`artikel-${i % 5}`, { title: 'Standby', text: `Versie ${i}.` }));
+      // Its own writes go to the primary and come back through the standby before the receipt.
+      const own = await reader.put('eigen', { title: 'Eigen', text: 'Door de lezer geschreven.' });
+      expect(seen.last()).toBe(own.seq);
+      expect(own.seq).toBeGreaterThan(receipts.at(-1)!.seq);
+      const state = new Map<string, string>();
+      for (const b of seen.batches) for (const c of b.changes) if (c.type === 'upsert') state.set(c.article.id, c.article.paragraphs[0]!);
+      for (let i = 0; i < 5; i++) expect(state.get(`artikel-${i}`)).toBe(`Versie ${25 + i}.`);
+      expect(reader.status()).toMatchObject({ seq: own.seq, listening: true, reachable: true });
+    } finally {
+      await standby.remove();
+    }
   });
 });
