@@ -52,7 +52,7 @@ type Autocannon = (opts: {
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** One autocannon measurement, as kept in `raw`. */
-interface LoadRun {
+export interface LoadRun {
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
@@ -66,7 +66,7 @@ interface LoadRun {
  * any socket error or timeout, in the warm-up or the measurement, throws: a throughput that includes 503s
  * (not ready) or 400s (a bad query) measures the error path, not the search.
  */
-async function load(port: number, paths: readonly string[], label: string): Promise<LoadRun> {
+export async function load(port: number, paths: readonly string[], label: string): Promise<LoadRun> {
   let next = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -96,7 +96,7 @@ async function load(port: number, paths: readonly string[], label: string): Prom
 }
 
 /** The search paths the load cycles through, one per query. */
-const searchPaths = (queries: readonly string[]) => queries.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
+export const searchPaths = (queries: readonly string[]) => queries.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
 /**
  * The trivial route of the same app: `/healthz` answers `{status, articles, paragraphs}` from two Map sizes,
  * so it measures Express, helmet and JSON without any search.
