@@ -102,7 +102,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const log = options.log ?? (() => undefined);
   const dir = resolve(options.dir);
   // Checked first, so a taken port costs nothing (nginx would find out only after everything else started).
-  if (options.port !== undefined && !(await portIsFree(options.port))) throw new PortInUseError(options.port);
+  if (options.port !== undefined) await requirePortFree(options.port);
   await mkdir(dir, { recursive: true });
   const adminToken = options.adminToken ?? randomBytes(16).toString('hex');
   const cleanups: Array<() => Promise<void>> = [];
@@ -347,6 +347,11 @@ async function isReady(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** @throws PortInUseError when something listens on 127.0.0.1:port already */
+export async function requirePortFree(port: number): Promise<void> {
+  if (!(await portIsFree(port))) throw new PortInUseError(port);
 }
 
 /** Whether nothing listens on 127.0.0.1:port (binding it for a moment). */
