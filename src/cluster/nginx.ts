@@ -282,7 +282,11 @@ export function renderConfig({ dir, port, upstreams, marker }: { dir: string; po
     '  worker_connections 1024;',
     '}',
     'http {',
-    `  access_log ${path('access.log')};`,
+    // Buffered: a write per request would cost the balancer a system call on the hot path.
+    `  access_log ${path('access.log')} combined buffer=64k flush=1s;`,
+    // nginx closes a client connection after 1,000 requests by default, which a busy client sees as a
+    // connection error on the request it had just sent.
+    '  keepalive_requests 100000;',
     `  client_body_temp_path ${path('client_body_temp')};`,
     `  proxy_temp_path ${path('proxy_temp')};`,
     `  fastcgi_temp_path ${path('fastcgi_temp')};`,
@@ -296,6 +300,7 @@ export function renderConfig({ dir, port, upstreams, marker }: { dir: string; po
           '  upstream replicas {',
           ...serverLines(upstreams).map((l) => `    ${l}`),
           '    keepalive 32;',
+          '    keepalive_requests 100000;',
           // Below Node's 5 s keep-alive timeout: nginx must not reuse a connection the replica is closing.
           '    keepalive_timeout 4s;',
           '  }',

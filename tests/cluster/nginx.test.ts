@@ -87,7 +87,10 @@ describe.skipIf(!hasNginx)('nginx in front of two replicas', () => {
     for (const name of ['nginx.conf', 'nginx.pid', 'error.log', 'access.log', 'proxy_temp', 'client_body_temp']) {
       expect(statSync(join(dir, name))).toBeTruthy();
     }
-    expect(readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter((l) => l.includes('/zoek?q=storm'))).toHaveLength(10);
+    // The access log is buffered and flushed within a second.
+    await expect
+      .poll(() => readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter((l) => l.includes('/zoek?q=storm')).length, { timeout: 3_000 })
+      .toBe(10);
   });
 
   it('sends nothing to a replica marked down, and answers with a replica when all are down', async () => {
