@@ -7,7 +7,6 @@
 import { mkdir } from 'node:fs/promises';
 import { createAnalyzer } from './analysis/analyzer.js';
 import type { StemmerName } from './analysis/stemmers.js';
-import { PostgresArticleStore } from './articles/postgres-store.js';
 import { createArticleStore, type StoreConfig } from './articles/store-factory.js';
 import type { ArticleStore, CatchUp, ChangeSeq } from './articles/store.js';
 import { Indexer } from './index/indexer.js';
@@ -76,7 +75,7 @@ export class SearchService {
       paragraphs: this.index.paragraphCount,
       lastChangeAt: this.indexer.lastChangeAt?.toISOString() ?? null,
       snapshot: last ? { writtenAt: last.writtenAt, bytes: last.bytes } : null,
-      store: this.store instanceof PostgresArticleStore ? { kind: 'postgres', ...this.store.status(), seq: this.index.appliedSeq } : { kind: 'folder' },
+      store: this.store.status(),
     };
   }
 
@@ -86,7 +85,7 @@ export class SearchService {
    * through this process are searchable when acknowledged.
    */
   waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
-    if (!(this.store instanceof PostgresArticleStore)) return Promise.resolve(true);
+    if (!this.store.hasLog) return Promise.resolve(true);
     return this.indexer.waitForSeq(seq, timeoutMs);
   }
 

@@ -28,6 +28,11 @@ const READ_CONCURRENCY = 16;
 export class FolderArticleStore implements ArticleStore {
   /** One folder is one store; it has no change log, so its cursor is always null. */
   readonly identity = 'folder';
+  readonly hasLog = false;
+
+  status(): { kind: 'folder' } {
+    return { kind: 'folder' };
+  }
   private watcher: FSWatcher | undefined;
   private listener: ChangeListener | undefined;
   private readonly pending = new Set<string>();

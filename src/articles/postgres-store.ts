@@ -11,7 +11,16 @@ import type { Logger } from '../logger.js';
 import { hashArticleBytes } from './article-file.js';
 import { ArticleError, encodeArticle, isValidArticleId, slugify, type Article, type ArticleInput } from './article.js';
 import { migrate } from './postgres-schema.js';
-import { StoreError, type ArticleChange, type ArticleStore, type ArticleVersion, type CatchUp, type ChangeListener, type ChangeSeq } from './store.js';
+import {
+  StoreError,
+  type ArticleChange,
+  type ArticleStore,
+  type ArticleVersion,
+  type CatchUp,
+  type ChangeListener,
+  type ChangeSeq,
+  type StoreStatus,
+} from './store.js';
 
 /** The channel writers notify and followers listen on; the payload is the change's sequence number. */
 export const CHANGES_CHANNEL = 'nieuwszoeker_changes';
@@ -41,22 +50,6 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
 }
 
-/** Where this process stands in the log, for /readyz. */
-export interface FollowStatus {
-  /** The last change delivered to (and applied by) the listener. */
-  seq: ChangeSeq;
-  /** The newest change in the log when the database was last reached. */
-  headSeq: number | null;
-  /** Changes in the log not yet applied here, and how long the oldest of them has waited (ms). */
-  lag: { changes: number; ms: number } | null;
-  /** Whether the last attempt to read the log succeeded. */
-  reachable: boolean;
-  /** When the log was last read successfully (ISO), or null. */
-  lastReadAt: string | null;
-  /** Whether the LISTEN connection is up (polling goes on without it). */
-  listening: boolean;
-}
-
 /** What importing one article did. */
 export type ImportStatus = 'added' | 'updated' | 'unchanged';
 
@@ -79,6 +72,7 @@ const ARTICLE_COLUMNS = 'id, title, date, source, url, paragraphs, hash, seq, ch
 
 export class PostgresArticleStore implements ArticleStore {
   identity = 'postgres';
+  readonly hasLog = true;
   private readonly pool: pg.Pool;
   /** The primary's pool, or a standby's for reading. */
   private readonly readPool: pg.Pool;
@@ -161,13 +155,19 @@ export class PostgresArticleStore implements ArticleStore {
     await this.listen();
   }
 
-  status(): FollowStatus {
+  /**
+   * Where this process stands: `seq` delivered to (and applied by) the listener, `headSeq` the newest change
+   * seen when the database was last reached, `lag` the changes not yet applied and how long the oldest of
+   * them has waited, `reachable` whether the last read succeeded, `listening` whether LISTEN is up.
+   */
+  status(): StoreStatus & { kind: 'postgres' } {
     const head = this.head;
     const lag =
       head === null
         ? null
         : { changes: Math.max(0, head.seq - (this.cursor ?? 0)), ms: head.oldestUnappliedAt === null ? 0 : Math.max(0, Date.now() - head.oldestUnappliedAt) };
     return {
+      kind: 'postgres',
       seq: this.cursor,
       headSeq: head?.seq ?? null,
       lag,

@@ -70,12 +70,31 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * What /readyz shows of the store: for one with a log, where this process stands in it (`seq` applied,
+ * `headSeq` the newest seen, `lag` behind it) and whether the database answered the last read.
+ */
+export type StoreStatus =
+  | { kind: 'folder' }
+  | {
+      kind: 'postgres';
+      seq: ChangeSeq;
+      headSeq: number | null;
+      lag: { changes: number; ms: number } | null;
+      reachable: boolean;
+      lastReadAt: string | null;
+      listening: boolean;
+    };
+
 export interface ArticleStore {
   /**
    * Which store this is, stable across restarts and the same for every process reading it (`folder`, or
    * `postgres:<uuid>`): a snapshot's cursor is used only with the store that stamped it. Known after open().
    */
   readonly identity: string;
+  /** Whether changes carry sequence numbers (a change log that other processes follow): `after=SEQ` waits for them. */
+  readonly hasLog: boolean;
+  status(): StoreStatus;
   /** Readies the store (the folder store removes a killed writer's temporary files; PostgreSQL connects and migrates). */
   open(): Promise<void>;
   /**

@@ -1,4 +1,6 @@
 /** What the pages and /readyz tell about the index: the port the app reads, implemented by the service. */
+import type { StoreStatus } from '../articles/store.js';
+
 export interface ServiceStatus {
   ready: boolean;
   articles: number;
@@ -12,15 +14,3 @@ export interface ServiceStatus {
    */
   store?: StoreStatus;
 }
-
-export type StoreStatus =
-  | { kind: 'folder' }
-  | {
-      kind: 'postgres';
-      seq: number | null;
-      headSeq: number | null;
-      lag: { changes: number; ms: number } | null;
-      reachable: boolean;
-      lastReadAt: string | null;
-      listening: boolean;
-    };
