@@ -142,6 +142,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       throw error;
     });
     cleanups.push(() => nginx.stop());
+    let configured = upstreamsKey(upstreams());
     log(`nginx: ${nginx.url} (config and logs in ${nginx.dir})`);
 
     // Open-source nginx has no active health checks, only passive ones (a replica that failed a request is
@@ -151,7 +152,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       intervalMs: WATCH_INTERVAL_MS,
       timeoutMs: WATCH_TIMEOUT_MS,
       onChange: async (next) => {
+        // The first round finds what nginx was started with: a reload then would only cost clients their
+        // idle keep-alive connections (one sent on just as the old worker closes it fails).
+        const key = upstreamsKey(next);
+        if (key === configured) return;
         await nginx.setUpstreams(next);
+        configured = key;
         const down = next.filter((u) => u.down).map((u) => u.port);
         log(`balancer: ${down.length === 0 ? 'every replica ready' : `left out (not ready): ${down.map((p) => `127.0.0.1:${p}`).join(', ')}`}`);
       },
@@ -337,6 +343,11 @@ function hookExit(): void {
   process.once('exit', () => {
     for (const child of liveReplicas) child.kill('SIGKILL');
   });
+}
+
+/** The upstreams as nginx routes to them (no `down` flag is up). */
+function upstreamsKey(upstreams: Upstream[]): string {
+  return JSON.stringify(upstreams.map((u) => [u.host, u.port, u.down === true]));
 }
 
 async function isReady(url: string): Promise<boolean> {
