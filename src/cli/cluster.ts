@@ -100,7 +100,7 @@ function summary(cluster: Cluster, options: Options): string {
     `       -d '{"title": "NAVO-top in Den Haag", "text": "De NAVO-landen vergaderen in Den Haag over defensie."}'`,
     '  # the answer\'s "seq" (also in its X-Change-Seq header): a search with after=SEQ waits until the replica',
     '  # that answers has that change, so you read your write whichever replica nginx picks',
-    `  curl -s '${url}/api/search?q=NAVO-top&after=SEQ'`,
+    `  curl -s '${url}/api/search?q=NAVO-landen&after=SEQ'`,
     '',
     'Ctrl-C stops everything.',
     '',
