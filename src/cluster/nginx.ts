@@ -262,6 +262,9 @@ export function renderConfig({ dir, port, upstreams, marker }: { dir: string; po
         '  if ($request_method !~ ^(GET|HEAD)$) { return 418; }',
         ...proxy.map((l) => `  ${l}`),
         '  proxy_next_upstream error timeout http_502 http_503;',
+        // A search answers in milliseconds (after=SEQ waits at most 1 s): a replica silent for 5 s is hung
+        // (SIGSTOP, a stalled machine), and the request goes to another instead of waiting 60 s.
+        '  proxy_read_timeout 5s;',
         '}',
         'location @write {',
         ...proxy.map((l) => `  ${l}`),

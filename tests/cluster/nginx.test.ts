@@ -14,17 +14,20 @@ interface Replica {
   name: string;
   upstream: Upstream;
   status: number;
+  /** While true, requests are taken but never answered (a hung process). */
+  hang: boolean;
   requests: Array<{ method: string; body: string; forwardedFor: string | undefined }>;
   close(): Promise<void>;
 }
 
 async function startReplica(name: string): Promise<Replica> {
-  const replica: Replica = { name, upstream: { host: '127.0.0.1', port: 0 }, status: 200, requests: [], close: async () => undefined };
+  const replica: Replica = { name, upstream: { host: '127.0.0.1', port: 0 }, status: 200, hang: false, requests: [], close: async () => undefined };
   const server: Server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       replica.requests.push({ method: req.method!, body, forwardedFor: req.headers['x-forwarded-for'] as string | undefined });
+      if (replica.hang) return;
       res.writeHead(replica.status, { 'content-type': 'text/plain' }).end(name);
     });
   });
@@ -67,6 +70,7 @@ describe.skipIf(!hasNginx)('nginx in front of two replicas', () => {
   beforeEach(async () => {
     for (const r of [a, b]) {
       r.status = 200;
+      r.hang = false;
       r.requests = [];
     }
     dir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-nginx-test-'));
@@ -126,6 +130,15 @@ describe.skipIf(!hasNginx)('nginx in front of two replicas', () => {
 
     for (let i = 0; i < 4; i++) expect(await ask(`${nginx.url}/zoek`)).toEqual({ status: 200, text: 'b' });
   });
+
+  it('gives up on a replica that takes a search and never answers after 5 s, and asks another', async () => {
+    a.hang = true;
+    const started = Date.now();
+    const answers = await Promise.all([ask(`${nginx.url}/zoek?n=1`), ask(`${nginx.url}/zoek?n=2`)]);
+    expect(answers).toEqual([{ status: 200, text: 'b' }, { status: 200, text: 'b' }]);
+    expect(Date.now() - started).toBeLessThan(9_000);
+    expect(a.requests.length).toBeGreaterThanOrEqual(1);
+  }, 20_000);
 
   it('answers 503 itself when there are no replicas, and refuses a config nginx cannot load', async () => {
     await nginx.setUpstreams([]);
