@@ -4,6 +4,7 @@
  * behind nginx against one process without it, and a replica's start-up from its snapshot against a build
  * from PostgreSQL at ~100k paragraphs. Writes bench/cluster-results.json and prints a summary.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,7 +176,14 @@ export async function runClusterBenchmark(options: Options): Promise<ClusterBenc
 if (isMain(import.meta.url)) {
   const options = parseArgs(process.argv.slice(2));
   const result = await runClusterBenchmark(options);
-  writeFileSync(join(REPO_ROOT, 'bench', 'cluster-results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), options, ...result }, null, 2)}\n`);
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  })();
+  writeFileSync(join(REPO_ROOT, 'bench', 'cluster-results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), options, ...result, commit }, null, 2)}\n`);
   const { freshness: f, throughput: t, startup: s } = result;
   const rps = (r: LoadRun) => `${r.reqPerSec.toFixed(0)} req/s (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms)`;
   process.stdout.write(
