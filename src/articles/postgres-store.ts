@@ -364,10 +364,14 @@ export class PostgresArticleStore implements ArticleStore {
     const drop = (error?: Error) => {
       if (dropped) return;
       dropped = true;
-      if (this.listenClient === client) this.listenClient = null;
+      const wasListening = this.listenClient === client;
+      if (wasListening) this.listenClient = null;
       client.end().catch(() => undefined);
       if (this.closed) return;
-      this.logger.warn({ err: error }, `the LISTEN connection to PostgreSQL closed${error ? ` (${error.message})` : ''}: polling every ${this.pollMs} ms, reconnecting`);
+      // Once per lost connection, not at every failed attempt to reconnect while the database is away.
+      if (wasListening) {
+        this.logger.warn({ err: error }, `the LISTEN connection to PostgreSQL closed${error ? ` (${error.message})` : ''}: polling every ${this.pollMs} ms, reconnecting`);
+      }
       this.retryListen();
     };
     client.on('error', drop);
