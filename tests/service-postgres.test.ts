@@ -1,15 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/http/app.js';
 import { AFTER_WAIT_MS } from '../src/http/api.js';
-import type { PostgresServer } from '../src/cluster/postgres-server.js';
 import { silentLogger } from '../src/logger.js';
 import { SearchService } from '../src/service.js';
-import { requirePostgres, startTestPostgres } from './helpers/postgres.js';
+import { requirePostgres, usePostgresDatabases } from './helpers/postgres.js';
 
 const available = requirePostgres('search service over PostgreSQL');
 const TOKEN = 'geheim-token-voor-tests';
@@ -17,15 +15,13 @@ const TOKEN = 'geheim-token-voor-tests';
 const ids = (service: SearchService, q: string) => service.searcher.search(q, { limit: 10, offset: 0 }).hits.map((h) => h.id);
 
 describe.runIf(available)('service over PostgreSQL', () => {
-  let server: PostgresServer;
-  let database = 0;
-  let url: string;
+  const pgdb = usePostgresDatabases('replica');
   const dirs: string[] = [];
   const running: SearchService[] = [];
 
   const start = async (indexDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-replica-'))) => {
     dirs.push(indexDir);
-    const service = new SearchService({ store: { kind: 'postgres', databaseUrl: url, pollMs: 50 }, indexDir, stemmer: 'dutch', snapshotDelayMs: 50 }, silentLogger);
+    const service = new SearchService({ store: { kind: 'postgres', databaseUrl: pgdb.url, pollMs: 50 }, indexDir, stemmer: 'dutch', snapshotDelayMs: 50 }, silentLogger);
     running.push(service);
     const report = await service.start();
     const app = createApp({
@@ -43,19 +39,6 @@ describe.runIf(available)('service over PostgreSQL', () => {
     await service.stop();
   };
 
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.remove();
-  });
-  beforeEach(async () => {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE replica_${++database}`);
-    await admin.end();
-    url = server.url.replace(/\/postgres$/, `/replica_${database}`);
-  });
   afterEach(async () => {
     for (const s of running.splice(0)) await s.stop();
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -97,7 +80,7 @@ describe.runIf(available)('service over PostgreSQL', () => {
     const auth = { Authorization: `Bearer ${TOKEN}` };
     const first = await request(a.app).put('/api/articles/voor').set(auth).send({ text: 'Voor de storing sprak Rutte.' }).expect(201);
     await request(b.app).get('/api/search').query({ q: 'Rutte', after: first.body.seq }).expect(200);
-    await server.crash();
+    await pgdb.server.crash();
     try {
       const refused = await request(a.app).put('/api/articles/tijdens').set(auth).send({ text: 'Tijdens de storing.' }).expect(503);
       expect(refused.body.error.code).toBe('store_unavailable');
@@ -106,7 +89,7 @@ describe.runIf(available)('service over PostgreSQL', () => {
       await expect.poll(() => (b.service.status().store as { reachable: boolean }).reachable, { timeout: 3_000 }).toBe(false);
       await request(b.app).get('/readyz').expect(200);
     } finally {
-      await server.start();
+      await pgdb.server.start();
     }
     const after = await request(a.app).put('/api/articles/na').set(auth).send({ text: 'Na de storing sprak Rutte weer.' }).expect(201);
     const found = await request(b.app).get('/api/search').query({ q: 'Rutte', after: after.body.seq }).expect(200);
@@ -135,11 +118,7 @@ describe.runIf(available)('service over PostgreSQL', () => {
     const { indexDir } = first;
     await stop(first.service);
     // The same articles in a new database: a new identity, and its log starts again at 1.
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE replica_${++database}`);
-    await admin.end();
-    url = server.url.replace(/\/postgres$/, `/replica_${database}`);
+    await pgdb.newDatabase();
     const writer = await start();
     for (let i = 1; i < 5; i++) await writer.service.store.put(`artikel-${i}`, { title: `Artikel ${i}`, text: `De NAVO vergaderde op dag ${i}.` });
     const moved = await start(indexDir);

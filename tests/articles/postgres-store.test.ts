@@ -1,12 +1,12 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/article.js';
 import { CHANGES_CHANNEL, PostgresArticleStore } from '../../src/articles/postgres-store.js';
 import { MIGRATIONS } from '../../src/articles/postgres-schema.js';
 import { StoreError, type ArticleChange, type ArticleVersion } from '../../src/articles/store.js';
-import { startStandby, type PostgresServer } from '../../src/cluster/postgres-server.js';
+import { startStandby } from '../../src/cluster/postgres-server.js';
 import { silentLogger } from '../../src/logger.js';
-import { requirePostgres, startTestPostgres } from '../helpers/postgres.js';
+import { requirePostgres, usePostgresDatabases } from '../helpers/postgres.js';
 
 const available = requirePostgres('PostgreSQL article store');
 
@@ -30,39 +30,33 @@ async function until(check: () => boolean | Promise<boolean>, ms = 5_000): Promi
 }
 
 describe.runIf(available)('PostgresArticleStore', () => {
-  let server: PostgresServer;
-  let database = 0;
-  let url: string;
+  const pgdb = usePostgresDatabases('nieuws');
   const stores: PostgresArticleStore[] = [];
   const clients: pg.Client[] = [];
 
   const store = (options: { pollMs?: number; applicationName?: string } = {}) => {
-    const s = new PostgresArticleStore({ databaseUrl: url, pollMs: options.pollMs ?? 50, ...options, connectTimeoutMs: 3_000, lockTimeoutMs: 2_000 }, silentLogger);
+    const s = new PostgresArticleStore({ databaseUrl: pgdb.url, pollMs: options.pollMs ?? 50, ...options, connectTimeoutMs: 3_000, lockTimeoutMs: 2_000 }, silentLogger);
     stores.push(s);
     return s;
   };
   const client = async () => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: pgdb.url });
     c.on('error', () => undefined);
     await c.connect();
     clients.push(c);
     return c;
   };
-
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.remove();
-  });
-  // A database per test: each starts with an empty log and a new identity.
-  beforeEach(async () => {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE nieuws_${++database}`);
-    await admin.end();
-    url = server.url.replace(/\/postgres$/, `/nieuws_${database}`);
-  });
+  /** A writer and a reader that follows the log from its start, with what the reader received. */
+  const writerAndFollower = async (readerOptions: { pollMs?: number } = {}) => {
+    const writer = store();
+    const reader = store(readerOptions);
+    await Promise.all([writer.open(), reader.open()]);
+    const seen = follower();
+    reader.subscribe(seen.listener);
+    await reader.watch();
+    const start = await reader.changesSince(null, new Map(), seen.listener, { exclusive: true });
+    return { writer, reader, seen, start };
+  };
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
     await Promise.all(clients.splice(0).map((c) => c.end().catch(() => undefined)));
@@ -77,7 +71,7 @@ describe.runIf(available)('PostgresArticleStore', () => {
     const { rows } = await sql.query('SELECT version, name FROM schema_migrations ORDER BY version');
     expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     // Another database is another store, even at the same server.
-    const other = new PostgresArticleStore({ databaseUrl: server.url }, silentLogger);
+    const other = new PostgresArticleStore({ databaseUrl: pgdb.server.url }, silentLogger);
     stores.push(other);
     await other.open();
     expect(other.identity).not.toBe(a.identity);
@@ -91,13 +85,7 @@ describe.runIf(available)('PostgresArticleStore', () => {
   });
 
   it('numbers every write in one log, and a follower in another process receives them in that order', async () => {
-    const writer = store();
-    const reader = store();
-    await Promise.all([writer.open(), reader.open()]);
-    const seen = follower();
-    reader.subscribe(seen.listener);
-    await reader.watch();
-    const start = await reader.changesSince(null, new Map(), seen.listener, { exclusive: true });
+    const { writer, reader, seen, start } = await writerAndFollower();
     expect(start).toMatchObject({ seq: 0, resumed: false, upserts: 0 });
 
     const first = await writer.put('navo', { title: 'NAVO', text: 'De NAVO vergaderde.' });
@@ -236,13 +224,7 @@ describe.runIf(available)('PostgresArticleStore', () => {
   });
 
   it('keeps following when its LISTEN connection is terminated, and listens again', async () => {
-    const writer = store();
-    const reader = store({ pollMs: 100 });
-    await Promise.all([writer.open(), reader.open()]);
-    const seen = follower();
-    reader.subscribe(seen.listener);
-    await reader.watch();
-    await reader.changesSince(null, new Map(), seen.listener, { exclusive: true });
+    const { writer, reader, seen } = await writerAndFollower({ pollMs: 100 });
     await until(() => reader.status().listening);
     const sql = await client();
     await sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1`, [`LISTEN ${CHANGES_CHANNEL}`]);
@@ -253,16 +235,10 @@ describe.runIf(available)('PostgresArticleStore', () => {
   });
 
   it('fails writes clearly while the database is down, keeps its place, and catches up when it is back', async () => {
-    const writer = store();
-    const reader = store();
-    await Promise.all([writer.open(), reader.open()]);
-    const seen = follower();
-    reader.subscribe(seen.listener);
-    await reader.watch();
-    await reader.changesSince(null, new Map(), seen.listener, { exclusive: true });
+    const { writer, reader, seen } = await writerAndFollower();
     await writer.put('voor', { title: 'Voor', text: 'Voor de storing.' });
     await until(() => seen.last() === 1);
-    await server.crash();
+    await pgdb.server.crash();
     try {
       const refused = await writer.put('tijdens', { title: 'Tijdens', text: 'Tijdens de storing.' }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(StoreError);
@@ -271,7 +247,7 @@ describe.runIf(available)('PostgresArticleStore', () => {
       await until(() => !reader.status().reachable, 3_000);
       expect(reader.status().seq).toBe(1);
     } finally {
-      await server.start();
+      await pgdb.server.start();
     }
     const { seq } = await writer.put('na', { title: 'Na', text: 'Na de storing.' });
     await until(() => seen.last() === seq, 5_000);
@@ -283,16 +259,16 @@ describe.runIf(available)('PostgresArticleStore', () => {
     const writer = store();
     await writer.open();
     await writer.put('voor', { title: 'Voor', text: 'Voor de standby.' });
-    const standby = await startStandby(server, { fsync: false });
+    const standby = await startStandby(pgdb.server, { fsync: false });
     try {
-      const readUrl = standby.url.replace(/\/postgres$/, `/nieuws_${database}`);
+      const readUrl = standby.url.replace(/\/postgres$/, `/${pgdb.database}`);
       // A standby refuses LISTEN: that is why the follower listens on the primary and reads elsewhere.
       const direct = new pg.Client({ connectionString: readUrl });
       await direct.connect();
       await expect(direct.query(`LISTEN ${CHANGES_CHANNEL}`)).rejects.toThrow(/cannot execute LISTEN during recovery/);
       await direct.end();
 
-      const reader = new PostgresArticleStore({ databaseUrl: url, readUrl, pollMs: 50 }, silentLogger);
+      const reader = new PostgresArticleStore({ databaseUrl: pgdb.url, readUrl, pollMs: 50 }, silentLogger);
       stores.push(reader);
       await reader.open();
       const seen = follower();

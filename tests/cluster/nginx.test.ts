@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNginx, workerPids, type Nginx, type Upstream } from '../../src/cluster/nginx.js';
 import { requireNginx } from '../helpers/nginx.js';
+import { isRunning } from '../helpers/processes.js';
 
 const hasNginx = requireNginx('the nginx load balancer tests');
 
@@ -44,15 +45,6 @@ async function startReplica(name: string): Promise<Replica> {
 async function ask(url: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {
   const res = await fetch(url, init);
   return { status: res.status, text: await res.text() };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 describe.skipIf(!hasNginx)('nginx in front of two replicas', () => {

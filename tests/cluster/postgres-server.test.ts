@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../src/cluster/postgres-server.js';
 import { requirePostgres, startTestPostgres } from '../helpers/postgres.js';
+import { isRunning } from '../helpers/processes.js';
 
 const hasPostgres = requirePostgres('the PostgreSQL server tests');
 
@@ -16,16 +17,6 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, valu
     return (await client.query<T>(sql, values)).rows;
   } finally {
     await client.end();
-  }
-}
-
-/** Whether a process runs; a zombie (exited, its parent has not yet collected it) does not. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
   }
 }
 

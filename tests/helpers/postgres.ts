@@ -1,4 +1,6 @@
 /** Real PostgreSQL servers for tests: skips a suite with a notice where PostgreSQL is not installed. */
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { postgresProblem, startPostgres, type PostgresServer } from '../../src/cluster/postgres-server.js';
 import { requireInstalled } from './shared.js';
 
@@ -10,4 +12,45 @@ export function requirePostgres(suite: string): boolean {
 /** A fresh server without fsync (commits survive a crash of the server, not of the machine), for speed. */
 export function startTestPostgres(): Promise<PostgresServer> {
   return startPostgres({ fsync: false });
+}
+
+/**
+ * One throwaway server for the suite and a new database for every test (its log starts empty, with a new
+ * store identity). `newDatabase()` makes another one inside a test; the getters read the current one.
+ */
+export function usePostgresDatabases(prefix: string): { readonly server: PostgresServer; readonly url: string; readonly database: string; newDatabase(): Promise<string> } {
+  let server: PostgresServer | undefined;
+  let count = 0;
+  let url = '';
+  let database = '';
+  const newDatabase = async () => {
+    const admin = new pg.Client({ connectionString: server!.url });
+    await admin.connect();
+    database = `${prefix}_${++count}`;
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    url = server!.url.replace(/\/postgres$/, `/${database}`);
+    return url;
+  };
+  beforeAll(async () => {
+    server = await startTestPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.remove();
+  });
+  beforeEach(async () => {
+    await newDatabase();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get url() {
+      return url;
+    },
+    get database() {
+      return database;
+    },
+    newDatabase,
+  };
 }
