@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { createAnalyzer } from './analysis/analyzer.js';
 import type { StemmerName } from './analysis/stemmers.js';
 import { createArticleStore, type StoreConfig } from './articles/store-factory.js';
-import type { ArticleStore, CatchUp, ChangeSeq } from './articles/store.js';
+import type { ArticleStore, CatchUp, LogPosition } from './articles/store.js';
 import { Indexer } from './index/indexer.js';
 import { SearchIndex } from './index/search-index.js';
 import { SnapshotScheduler } from './index/snapshot-scheduler.js';
@@ -99,10 +99,10 @@ export class SearchService {
       if (this.options.watch !== false) await this.synonyms.watch();
     }
     const { snapshot, since } = await this.loadSnapshot();
-    const apply = (changes: Parameters<Indexer['apply']>[0], seq?: number) => this.indexer.apply(changes, seq).then(() => undefined);
+    const apply = (...[changes, to]: Parameters<Indexer['apply']>) => this.indexer.apply(changes, to).then(() => undefined);
     // Watch first, so nothing written during the catch-up is missed; the catch-up's batches share the store's
     // delivery order with the watcher, so a change read later is always applied later.
-    this.store.subscribe(apply);
+    this.store.subscribe(apply, () => this.index.knownVersions());
     if (this.options.watch !== false) await this.store.watch();
     const scan = await this.store.changesSince(since, this.index.knownVersions(), apply, { exclusive: true });
     this.indexer.lastChangeAt ??= new Date();
@@ -112,7 +112,7 @@ export class SearchService {
     this.logger.info(
       { articles: this.index.articleCount, paragraphs: this.index.paragraphCount, snapshot, ...scan, ms, analyzer: this.index.analyzer.version },
       `indexed ${this.index.articleCount} articles, ${this.index.paragraphCount} paragraphs in ${ms} ms ` +
-        `(snapshot ${snapshot}; ${scan.resumed ? `caught up from change ${since}, ` : ''}` +
+        `(snapshot ${snapshot}; ${scan.resumed ? `caught up from change ${since!.seq}, ` : ''}` +
         `${scan.upserts} read from ${this.store.identity === 'folder' ? 'files' : 'PostgreSQL'}, ${scan.removals} removed, ${scan.unchanged} unchanged)`,
     );
     return { snapshot, scan, ms };
@@ -130,7 +130,7 @@ export class SearchService {
    * Loads the snapshot, and says where to catch up from: its log position when it was stamped by this very
    * store and vouches for every article it holds; else null (compare the whole store with it).
    */
-  private async loadSnapshot(): Promise<{ snapshot: StartupReport['snapshot']; since: ChangeSeq }> {
+  private async loadSnapshot(): Promise<{ snapshot: StartupReport['snapshot']; since: LogPosition | null }> {
     try {
       const loaded = await readSnapshot(this.options.indexDir, this.index.analyzer);
       if (!loaded) {
@@ -138,15 +138,15 @@ export class SearchService {
         return { snapshot: 'missing', since: null };
       }
       // Articles that changed while it was written were left out; they may sit before its position in the log.
-      const resumable = loaded.store === this.store.identity && loaded.dirty.size === 0 && loaded.seq !== null;
-      if (resumable) loaded.index.advanceTo(loaded.seq);
+      const resumable = loaded.store === this.store.identity && loaded.dirty.size === 0 && loaded.position !== null;
+      if (resumable) loaded.index.advanceTo(loaded.position);
       this.index.adopt(loaded.index);
       this.logger.info(
-        { dir: this.options.indexDir, createdAt: loaded.createdAt, bytes: loaded.bytes, dirty: loaded.dirty.size, store: loaded.store, seq: loaded.seq },
+        { dir: this.options.indexDir, createdAt: loaded.createdAt, bytes: loaded.bytes, dirty: loaded.dirty.size, store: loaded.store, seq: loaded.position?.seq },
         `loaded snapshot from ${loaded.createdAt}: ${this.index.articleCount} articles, ${this.index.paragraphCount} paragraphs` +
-          (loaded.seq === null ? '' : resumable ? ` up to change ${loaded.seq}` : ` (stamped by ${loaded.store ?? 'no store'}: compared with the store instead)`),
+          (loaded.position === null ? '' : resumable ? ` up to change ${loaded.position.seq}` : ` (stamped by ${loaded.store ?? 'no store'}: compared with the store instead)`),
       );
-      return { snapshot: 'loaded', since: resumable ? loaded.seq : null };
+      return { snapshot: 'loaded', since: resumable ? loaded.position : null };
     } catch (error) {
       const reason = error instanceof SnapshotError ? error.reason : 'corrupt';
       const message = error instanceof Error ? error.message : String(error);

@@ -106,7 +106,7 @@ describe.runIf(available)('service over PostgreSQL', () => {
     const { seq: removedAt } = await other.service.store.remove('artikel-4');
 
     const second = await start(indexDir);
-    expect(second.report).toMatchObject({ snapshot: 'loaded', scan: { resumed: true, upserts: 1, removals: 1, seq: removedAt } });
+    expect(second.report).toMatchObject({ snapshot: 'loaded', scan: { resumed: true, upserts: 1, removals: 1, position: { seq: removedAt } } });
     expect(second.service.index.appliedSeq).toBe(removedAt);
     expect(ids(second.service, 'NAVO')).toEqual(ids(other.service, 'NAVO'));
     expect(ids(second.service, 'Rutte')).toEqual(['artikel-3#1']);
@@ -122,8 +122,33 @@ describe.runIf(available)('service over PostgreSQL', () => {
     const writer = await start();
     for (let i = 1; i < 5; i++) await writer.service.store.put(`artikel-${i}`, { title: `Artikel ${i}`, text: `De NAVO vergaderde op dag ${i}.` });
     const moved = await start(indexDir);
-    expect(moved.report).toMatchObject({ snapshot: 'loaded', scan: { resumed: false, unchanged: 4, upserts: 0, removals: 1, seq: 4 } });
+    expect(moved.report).toMatchObject({ snapshot: 'loaded', scan: { resumed: false, unchanged: 4, upserts: 0, removals: 1, position: { seq: 4 } } });
     expect(ids(moved.service, 'NAVO').sort()).toEqual(['artikel-1#1', 'artikel-2#1', 'artikel-3#1', 'artikel-4#1']);
+  });
+
+  it('restarted on a restored database, compares the whole store, holds what is there, and misses none of the reused numbers', async () => {
+    const first = await start();
+    await first.service.store.put('a1', { title: 'A1', text: 'Een artikel over de NAVO.' });
+    await pgdb.backup(); // the database as of change 1
+    await first.service.store.put('a2', { title: 'A2', text: 'Twee over de NAVO.' });
+    await first.service.store.put('a3', { title: 'A3', text: 'Drie over de NAVO.' });
+    const { indexDir } = first;
+    await stop(first.service); // its snapshot is stamped with change 3
+    await pgdb.restore();
+    const writer = await start();
+    await writer.service.store.put('b', { title: 'B', text: 'Bee over de NAVO.' }); // change 2 again
+
+    const second = await start(indexDir);
+    expect(second.report).toMatchObject({ snapshot: 'loaded', scan: { resumed: false, position: { seq: 2 } } });
+    expect(second.service.index.appliedSeq).toBe(2);
+    expect(ids(second.service, 'NAVO').sort()).toEqual(['a1#1', 'b#1']);
+    await stop(second.service);
+    // Its next snapshot is stamped with change 2 as it is now; changes 3 and 4 come after it.
+    await writer.service.store.put('c', { title: 'C', text: 'Cee over de NAVO.' });
+    await writer.service.store.put('d', { title: 'D', text: 'Dee over de NAVO.' });
+    const third = await start(indexDir);
+    expect(third.report).toMatchObject({ scan: { resumed: true, position: { seq: 4 } } });
+    expect(ids(third.service, 'NAVO').sort()).toEqual(['a1#1', 'b#1', 'c#1', 'd#1']);
   });
 
   it('rebuilds from PostgreSQL in the background and keeps its place in the log', async () => {

@@ -14,7 +14,7 @@ import { ArticleError, encodeArticle, isValidArticleId, slugify, type Article, t
 import { entryKind, fileToken, readArticleFile, versionOf, type ArticleFileState } from './article-file.js';
 import { removeLeftoverTemporaryFiles, writeFileAtomically, type WrittenFile } from './atomic-write.js';
 import { articleIdOf, isArticleFileName } from './folder.js';
-import { StoreError, type ArticleChange, type ArticleStore, type ArticleVersion, type CatchUp, type ChangeListener, type ChangeSeq } from './store.js';
+import { StoreError, type ArticleChange, type ArticleStore, type ArticleVersion, type CatchUp, type ChangeListener, type LogPosition } from './store.js';
 
 export interface FolderStoreOptions {
   /** How long a file must stay the same size before it is read (a write in progress is not read half). */
@@ -64,14 +64,14 @@ export class FolderArticleStore implements ArticleStore {
 
   /** A folder keeps no log: whatever `since` says, its files are compared with `known` (cheaply, by size and mtime). */
   async changesSince(
-    _since: ChangeSeq,
+    _since: LogPosition | null,
     known: ReadonlyMap<string, ArticleVersion>,
     onBatch: ChangeListener,
     options: { exclusive?: boolean; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<CatchUp> {
     const guarded = <T>(task: () => Promise<T>) => (options.exclusive ? this.exclusive(task) : task());
     const names = await this.articleFileNames();
-    const summary: CatchUp = { files: names.length, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: false, seq: null };
+    const summary: CatchUp = { files: names.length, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: false, position: null };
     const present = new Set<string>();
     const unusable = new Set<string>();
     for (let start = 0; start < names.length; start += this.batchSize) {

@@ -18,7 +18,7 @@ import {
   type ArticleVersion,
   type CatchUp,
   type ChangeListener,
-  type ChangeSeq,
+  type LogPosition,
   type StoreStatus,
 } from './store.js';
 
@@ -69,6 +69,11 @@ interface ArticleRow {
 const watchedClients = new WeakSet<pg.PoolClient>();
 
 const ARTICLE_COLUMNS = 'id, title, date, source, url, paragraphs, hash, seq, changed_at';
+/**
+ * A change's mark (LogPosition.mark): its commit time in microseconds since the epoch, as text — exact, and
+ * the same whatever the session's time zone.
+ */
+const MARK = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
 
 export class PostgresArticleStore implements ArticleStore {
   identity = 'postgres';
@@ -77,8 +82,9 @@ export class PostgresArticleStore implements ArticleStore {
   /** The primary's pool, or a standby's for reading. */
   private readonly readPool: pg.Pool;
   private listener: ChangeListener | undefined;
+  private known: () => ReadonlyMap<string, ArticleVersion> = () => new Map();
   /** The last change delivered to the listener; null until the first catch-up settled it. */
-  private cursor: ChangeSeq = null;
+  private cursor: LogPosition | null = null;
   private following = false;
   private lock: Promise<unknown> = Promise.resolve();
   private pollTimer: NodeJS.Timeout | undefined;
@@ -126,6 +132,7 @@ export class PostgresArticleStore implements ArticleStore {
     for (;;) {
       try {
         const client = await this.pool.connect();
+        watchConnection(client, this.logger);
         try {
           const applied = await migrate(client);
           if (applied.length > 0) this.logger.info({ migrations: applied }, `applied schema migrations ${applied.join(', ')}`);
@@ -142,8 +149,9 @@ export class PostgresArticleStore implements ArticleStore {
     }
   }
 
-  subscribe(listener: ChangeListener): void {
+  subscribe(listener: ChangeListener, known?: () => ReadonlyMap<string, ArticleVersion>): void {
     this.listener = listener;
+    if (known) this.known = known;
   }
 
   /** Starts following the log: LISTEN for wake-ups, and a poll every pollMs whatever happens to them. */
@@ -165,10 +173,10 @@ export class PostgresArticleStore implements ArticleStore {
     const lag =
       head === null
         ? null
-        : { changes: Math.max(0, head.seq - (this.cursor ?? 0)), ms: head.oldestUnappliedAt === null ? 0 : Math.max(0, Date.now() - head.oldestUnappliedAt) };
+        : { changes: Math.max(0, head.seq - (this.cursor?.seq ?? 0)), ms: head.oldestUnappliedAt === null ? 0 : Math.max(0, Date.now() - head.oldestUnappliedAt) };
     return {
       kind: 'postgres',
-      seq: this.cursor,
+      seq: this.cursor?.seq ?? null,
       headSeq: head?.seq ?? null,
       lag,
       reachable: this.reachable,
@@ -178,17 +186,18 @@ export class PostgresArticleStore implements ArticleStore {
   }
 
   async changesSince(
-    since: ChangeSeq,
+    since: LogPosition | null,
     known: ReadonlyMap<string, ArticleVersion>,
     onBatch: ChangeListener,
     options: { exclusive?: boolean; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<CatchUp> {
     // Always in the store's delivery order: a catch-up for the live index and the log follower never interleave.
     const run = async (): Promise<CatchUp> => {
-      const headSeq = await this.headSeq();
       const result =
-        since !== null && since <= headSeq ? await this.readLog(since, onBatch, options.onProgress) : await this.compareAll(known, onBatch, options.onProgress);
-      if (options.exclusive) this.delivered(result.seq);
+        since !== null && (await this.stillInLog(since))
+          ? await this.readLog(since, onBatch, options.onProgress)
+          : await this.compareAll(known, onBatch, { onProgress: options.onProgress, follower: options.exclusive === true });
+      if (options.exclusive) this.delivered(result.position, !result.resumed);
       return result;
     };
     return options.exclusive ? this.exclusive(run) : run();
@@ -307,14 +316,30 @@ export class PostgresArticleStore implements ArticleStore {
         this.pollAgain = false;
         const since = this.cursor;
         if (since === null) return;
+        const listener = this.listener ?? (async () => undefined);
         try {
-          const result = await this.readLog(since, this.listener ?? (async () => undefined));
-          this.delivered(result.seq);
-          if (!this.reachable) this.logger.info({ seq: this.cursor }, `PostgreSQL reachable again: following the change log from ${this.cursor}`);
+          let result: CatchUp;
+          if (await this.stillInLog(since)) {
+            result = await this.readLog(since, listener);
+          } else {
+            this.logger.warn(
+              { seq: since.seq },
+              `change ${since.seq}, where this process stands, is no longer in the change log as it was read (the database was restored, ` +
+                'or failed over to a standby that was behind): comparing the whole store',
+            );
+            result = await this.compareAll(this.known(), listener, { follower: true });
+          }
+          this.delivered(result.position, !result.resumed);
+          if (!this.reachable) this.logger.info({ seq: this.cursor?.seq }, `PostgreSQL reachable again: following the change log from ${this.cursor?.seq}`);
           this.reachable = true;
         } catch (error) {
+          if (error instanceof ApplyError) {
+            // The database answered; indexing what it gave failed. Retried at the next poll, from the same place.
+            this.logger.error({ err: error.cause, seq: this.cursor?.seq }, `applying changes after ${this.cursor?.seq} failed: ${describe(error.cause)}`);
+            return;
+          }
           if (this.reachable) {
-            this.logger.warn({ err: error, seq: this.cursor }, `cannot read the change log (${describe(error)}): searching on from memory, retrying every ${this.pollMs} ms`);
+            this.logger.warn({ err: error, seq: this.cursor?.seq }, `cannot read the change log (${describe(error)}): searching on from memory, retrying every ${this.pollMs} ms`);
           }
           this.reachable = false;
           return;
@@ -325,9 +350,10 @@ export class PostgresArticleStore implements ArticleStore {
     });
   }
 
-  private delivered(seq: ChangeSeq): void {
-    if (seq !== null && (this.cursor === null || seq > this.cursor)) this.cursor = seq;
-    if (this.cursor !== null && this.head !== null && this.cursor >= this.head.seq) this.head = { seq: this.head.seq, oldestUnappliedAt: null };
+  /** Moves the cursor on (or, after a whole-store compare, sets it) and wakes writers waiting for their change. */
+  private delivered(position: LogPosition | null, reset = false): void {
+    if (position !== null && (reset || this.cursor === null || position.seq > this.cursor.seq)) this.cursor = position;
+    if (this.cursor !== null && this.head !== null && this.cursor.seq >= this.head.seq) this.head = { seq: this.head.seq, oldestUnappliedAt: null };
     for (const waiter of this.deliveredWaiters) waiter();
   }
 
@@ -336,13 +362,14 @@ export class PostgresArticleStore implements ArticleStore {
    * when this process can already find it. Bounded: a write is committed whatever happens to the follower.
    */
   private async awaitDelivery(seq: number): Promise<void> {
-    if (!this.listener || this.cursor === null || this.cursor >= seq) return;
+    const reached = () => this.cursor !== null && this.cursor.seq >= seq;
+    if (!this.listener || this.cursor === null || reached()) return;
     await new Promise<void>((resolve) => {
       // Woken now and again until delivered: a standby may not have replayed the commit at the first read.
       const nudge = setInterval(() => this.wake(), 20);
       const timer = setTimeout(() => done(), 2_000);
       const check = () => {
-        if (this.cursor !== null && this.cursor >= seq) done();
+        if (reached()) done();
       };
       const done = () => {
         clearInterval(nudge);
@@ -403,9 +430,15 @@ export class PostgresArticleStore implements ArticleStore {
 
   // ---- reading ---------------------------------------------------------------------------------
 
-  private async headSeq(): Promise<number> {
-    const { rows } = await this.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM article_changes');
-    return Number(rows[0]?.seq ?? 0);
+  /**
+   * Whether `position` is still a change of this log as it was read: not beyond its head, and the change at
+   * its number has its mark. A database restored from a backup, or failed over to a standby that was
+   * behind, numbers changes again: reading on from the old position would skip them for good.
+   */
+  private async stillInLog(position: LogPosition): Promise<boolean> {
+    if (position.seq === 0) return true;
+    const { rows } = await this.query<{ mark: string | null }>(`SELECT ${MARK('committed_at')} AS mark FROM article_changes WHERE seq = $1`, [position.seq]);
+    return rows[0]?.mark === position.mark;
   }
 
   /**
@@ -413,20 +446,21 @@ export class PostgresArticleStore implements ArticleStore {
    * batch is applied idempotently, however often it is delivered). Writes commit in `seq` order (the
    * writers' lock), so reading `seq > since` never skips a change that commits later.
    */
-  private async readLog(since: number, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp> {
-    const summary: CatchUp = { files: 0, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: true, seq: since };
+  private async readLog(since: LogPosition, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp> {
+    const summary: CatchUp = { files: 0, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: true, position: since };
     let cursor = since;
     for (;;) {
-      const { rows } = await this.query<ArticleRow & { change_seq: string; article_id: string; committed_at: Date; head: string }>(
-        `SELECT c.seq AS change_seq, c.article_id, c.committed_at, a.id, a.title, a.date, a.source, a.url, a.paragraphs, a.hash, a.seq, a.changed_at,
+      const { rows } = await this.query<ArticleRow & { change_seq: string; article_id: string; committed_at: Date; mark: string; head: string }>(
+        `SELECT c.seq AS change_seq, c.article_id, c.committed_at, ${MARK('c.committed_at')} AS mark,
+                a.id, a.title, a.date, a.source, a.url, a.paragraphs, a.hash, a.seq, a.changed_at,
                 (SELECT max(seq) FROM article_changes) AS head
            FROM article_changes c LEFT JOIN articles a ON a.id = c.article_id
           WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
-        [cursor, this.batchSize],
+        [cursor.seq, this.batchSize],
       );
       this.lastReadAt = new Date();
       if (rows.length === 0) {
-        this.head = { seq: Math.max(cursor, this.head?.seq ?? 0), oldestUnappliedAt: null };
+        this.head = { seq: Math.max(cursor.seq, this.head?.seq ?? 0), oldestUnappliedAt: null };
         break;
       }
       this.head = { seq: Number(rows[0]!.head), oldestUnappliedAt: rows[0]!.committed_at.getTime() };
@@ -437,10 +471,11 @@ export class PostgresArticleStore implements ArticleStore {
         latest.set(row.article_id, row.id === null ? { type: 'remove', id: row.article_id } : { type: 'upsert', article: articleOf(row), version: versionOfRow(row) });
       }
       const changes = [...latest.values()];
-      const last = Number(rows[rows.length - 1]!.change_seq);
-      await onBatch(changes, last);
-      cursor = last;
-      summary.seq = last;
+      const last = rows[rows.length - 1]!;
+      const to = { seq: Number(last.change_seq), mark: last.mark };
+      await applying(() => onBatch(changes, to));
+      cursor = to;
+      summary.position = to;
       summary.files += rows.length;
       for (const change of changes) {
         if (change.type === 'upsert') summary.upserts++;
@@ -454,16 +489,27 @@ export class PostgresArticleStore implements ArticleStore {
 
   /**
    * Compares the whole store with `known` in one consistent snapshot: every article's hash first (cheap),
-   * then the rows of the new and changed ones; known articles that are gone become removals. The result's
-   * `seq` is the log's head in that snapshot: following from there misses nothing.
+   * then the rows of the new and changed ones; known articles that are gone become removals. The last batch
+   * carries the log's head in that snapshot, with `reset`: the reader then holds the store exactly as of it,
+   * and following from there misses nothing. `follower`: this is the live reader's compare, whose head is
+   * the one /readyz reports (a rebuild's compare beside it must not overwrite a later one).
    */
-  private async compareAll(known: ReadonlyMap<string, ArticleVersion>, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp> {
+  private async compareAll(
+    known: ReadonlyMap<string, ArticleVersion>,
+    onBatch: ChangeListener,
+    options: { onProgress?: ((done: number, total: number) => void) | undefined; follower?: boolean } = {},
+  ): Promise<CatchUp> {
     const client = await this.connect(this.readPool);
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = Number((await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM article_changes')).rows[0]?.seq ?? 0);
+      // Idle between batches while the reader indexes one: the writers' limit on idle transactions is not for this.
+      await client.query('SET LOCAL idle_in_transaction_session_timeout = 0');
+      const { rows: heads } = await client.query<{ seq: string; mark: string }>(
+        `SELECT seq, ${MARK('committed_at')} AS mark FROM article_changes ORDER BY seq DESC LIMIT 1`,
+      );
+      const head: LogPosition = heads[0] ? { seq: Number(heads[0].seq), mark: heads[0].mark } : { seq: 0, mark: '' };
       const { rows: hashes } = await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles ORDER BY id');
-      const summary: CatchUp = { files: hashes.length, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: false, seq: head };
+      const summary: CatchUp = { files: hashes.length, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: false, position: head };
       const wanted: string[] = [];
       const present = new Set<string>();
       for (const { id, hash } of hashes) {
@@ -477,17 +523,16 @@ export class PostgresArticleStore implements ArticleStore {
         const { rows } = await client.query<ArticleRow>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1) ORDER BY id`, [ids]);
         const changes: ArticleChange[] = rows.map((row) => ({ type: 'upsert', article: articleOf(row), version: versionOfRow(row) }));
         summary.upserts += changes.length;
-        await onBatch(changes);
+        await applying(() => onBatch(changes));
         done += ids.length;
-        onProgress?.(done, hashes.length);
+        options.onProgress?.(done, hashes.length);
       }
       const removals: ArticleChange[] = [];
       for (const id of known.keys()) if (!present.has(id)) removals.push({ type: 'remove', id });
       summary.removals = removals.length;
-      // Only the last batch carries the head: the reader holds the store as of `head` once all are in.
-      await onBatch(removals, head);
+      await applying(() => onBatch(removals, { ...head, reset: true }));
       await client.query('COMMIT');
-      this.head = { seq: head, oldestUnappliedAt: null };
+      if (options.follower || this.head === null || head.seq > this.head.seq) this.head = { seq: head.seq, oldestUnappliedAt: null };
       this.lastReadAt = new Date();
       return summary;
     } catch (error) {
@@ -519,10 +564,13 @@ export class PostgresArticleStore implements ArticleStore {
       client.release();
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      const lost = isConnectionError(error) || isQueryTimeout(error);
+      // After a client-side timeout the statement still runs on this connection, and a ROLLBACK would queue
+      // behind it: the connection is dropped instead (release with the error), which ends the transaction.
+      if (!lost) await client.query('ROLLBACK').catch(() => undefined);
       client.release(error instanceof Error ? error : true);
       if (error instanceof ArticleError || error instanceof StoreError) throw error;
-      if (isConnectionError(error) || isLockTimeout(error)) {
+      if (lost || isLockTimeout(error)) {
         const outcome = committing ? 'the write may or may not have been committed: read the article to know' : 'nothing was written';
         throw new StoreError('unavailable', `the article database cannot take writes now (${describe(error)}); ${outcome}`);
       }
@@ -533,12 +581,7 @@ export class PostgresArticleStore implements ArticleStore {
   private async connect(pool = this.pool): Promise<pg.PoolClient> {
     try {
       const client = await pool.connect();
-      // A checked-out client whose connection drops emits 'error' as well as failing its query; the query's
-      // failure is handled where it is awaited, and an unheard 'error' would end the process.
-      if (!watchedClients.has(client)) {
-        watchedClients.add(client);
-        client.on('error', (error) => this.logger.debug({ err: error }, `a PostgreSQL connection in use closed: ${error.message}`));
-      }
+      watchConnection(client, this.logger);
       return client;
     } catch (error) {
       throw new StoreError('unavailable', `the article database cannot be reached (${describe(error)}); nothing was written`);
@@ -595,6 +638,37 @@ export function isConnectionError(error: unknown): boolean {
   // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(error.message);
+}
+
+/**
+ * A checked-out client whose connection drops emits 'error' as well as failing its query; the query's
+ * failure is handled where it is awaited, and an unheard 'error' would end the process.
+ */
+function watchConnection(client: pg.PoolClient, logger: Logger): void {
+  if (watchedClients.has(client)) return;
+  watchedClients.add(client);
+  client.on('error', (error) => logger.debug({ err: error }, `a PostgreSQL connection in use closed: ${error.message}`));
+}
+
+/** node-postgres's query_timeout fired: the server may still be running (or committing) the statement. */
+function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
+/** The listener failed to apply a batch the database delivered (not the database's fault). */
+class ApplyError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`applying changes failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'ApplyError';
+  }
+}
+
+async function applying(deliver: () => Promise<void>): Promise<void> {
+  try {
+    await deliver();
+  } catch (error) {
+    throw new ApplyError(error);
+  }
 }
 
 function isLockTimeout(error: unknown): boolean {

@@ -24,15 +24,26 @@ export interface ArticleVersion {
  */
 export type ChangeSeq = number | null;
 
+/**
+ * Where a reader stands in a store's change log: change `seq`, and `mark`, what tells that change apart
+ * from another one with the same number (its commit time): a database restored from a backup, or failed
+ * over to a standby that was behind, uses numbers again, and the mark shows that the log went back.
+ */
+export interface LogPosition {
+  seq: number;
+  mark: string;
+}
+
 export type ArticleChange =
   | { type: 'upsert'; article: Article; version: ArticleVersion }
   | { type: 'remove'; id: string };
 
 /**
- * Applies changes; the promise settles once they are searchable. `seq`, from a store with a change log,
- * says that with this batch every change up to it has been delivered.
+ * Applies changes; the promise settles once they are searchable. `to`, from a store with a change log,
+ * says that with this batch every change up to it has been delivered; with `reset`, that the reader now
+ * holds the store exactly as of `to` (after comparing it whole), even if it had recorded a later position.
  */
-export type ChangeListener = (changes: ArticleChange[], seq?: number) => Promise<void>;
+export type ChangeListener = (changes: ArticleChange[], to?: LogPosition & { reset?: boolean }) => Promise<void>;
 
 export interface ScanSummary {
   /** Articles looked at (files in the folder, rows or log entries in PostgreSQL). */
@@ -47,7 +58,8 @@ export interface ScanSummary {
 export interface CatchUp extends ScanSummary {
   /** Whether the reader's cursor was used (false: the whole store was compared with what it knows). */
   resumed: boolean;
-  seq: ChangeSeq;
+  /** Where the reader now stands (null for a store without a log). */
+  position: LogPosition | null;
 }
 
 /** An acknowledged write: its change sequence in the store's log (null for the folder). */
@@ -100,18 +112,22 @@ export interface ArticleStore {
   /**
    * Brings a reader that holds `known` and has read the log up to `since` up to date, delivering the
    * differences to `onBatch` a batch at a time: new and changed articles as upserts, vanished ones as
-   * removals. A store with a log reads it from `since` (null, or a cursor it cannot resume from, means the
-   * whole store is compared); the folder store always compares its files with `known`. With `exclusive`,
-   * each batch is delivered in order with the store's own live changes (for the live index).
+   * removals. A store with a log reads it from `since` (null, or a position no longer in the log — beyond
+   * its head, or with another mark — means the whole store is compared); the folder store always compares
+   * its files with `known`. With `exclusive`, each batch is delivered in order with the store's own live
+   * changes (for the live index).
    */
   changesSince(
-    since: ChangeSeq,
+    since: LogPosition | null,
     known: ReadonlyMap<string, ArticleVersion>,
     onBatch: ChangeListener,
     options?: { exclusive?: boolean; onProgress?: (done: number, total: number) => void },
   ): Promise<CatchUp>;
-  /** Where changes go: the store's own writes, and what `watch` sees. */
-  subscribe(listener: ChangeListener): void;
+  /**
+   * Where changes go: the store's own writes, and what `watch` sees. `known` gives what the listener holds,
+   * for a store that must compare itself whole while following (its log went back).
+   */
+  subscribe(listener: ChangeListener, known?: () => ReadonlyMap<string, ArticleVersion>): void;
   /** Starts reporting changes made by others (files dropped, other processes' writes); resolves once watching. */
   watch(): Promise<void>;
   /**

@@ -25,7 +25,7 @@ const summary = await store.changesSince(null, new Map(), async (changes) => voi
     if (tty) process.stdout.write(`\rindexing ${done}/${total} articles`);
   },
 });
-index.advanceTo(summary.seq);
+index.advanceTo(summary.position);
 await store.close();
 if (tty) process.stdout.write('\n');
 await mkdir(config.indexDir, { recursive: true });

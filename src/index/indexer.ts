@@ -4,7 +4,7 @@
  * time slices that yield to the event loop (a burst of thousands never blocks searches for long). It
  * also rebuilds the whole index in the background and swaps it in at once.
  */
-import type { ArticleChange, ArticleStore } from '../articles/store.js';
+import type { ArticleChange, ArticleStore, ChangeListener } from '../articles/store.js';
 import type { Logger } from '../logger.js';
 import { SearchIndex } from './search-index.js';
 
@@ -55,14 +55,15 @@ export class Indexer {
   }
 
   /**
-   * Applies changes in order, after any applied before; settles once they are searchable. With `seq` (from
+   * Applies changes in order, after any applied before; settles once they are searchable. With `to` (from
    * a store's log), the index records that it holds every change up to it, once the whole batch is in.
    */
-  apply(changes: readonly ArticleChange[], seq?: number): Promise<ApplySummary> {
+  apply(changes: readonly ArticleChange[], to?: Parameters<ChangeListener>[1]): Promise<ApplySummary> {
     const summary: ApplySummary = { added: 0, changed: 0, removed: 0, unchanged: 0 };
     const run = this.queue.then(async () => {
       await applyChanges(this.index, changes, summary);
-      if (seq !== undefined) this.index.advanceTo(seq);
+      if (to?.reset) this.index.resetTo(to);
+      else if (to !== undefined) this.index.advanceTo(to);
       for (const waiter of this.seqWaiters) waiter();
       return summary;
     });
@@ -163,14 +164,12 @@ export class Indexer {
     // Changes that reach the live index meanwhile are replayed onto the new one before the swap.
     const tracker = this.index.trackChanges();
     try {
-      const caughtUp = await store.changesSince(
-        null,
-        new Map(),
-        async (changes) => void (await applyChanges(fresh, changes)),
-        { onProgress: (done, total) => (run.progress = { done, total }) },
-      );
-      // The whole store as of `seq`; the live index's later changes are replayed below (adopt keeps the larger).
-      fresh.advanceTo(caughtUp.seq);
+      await store.changesSince(null, new Map(), async (changes) => void (await applyChanges(fresh, changes)), {
+        onProgress: (done, total) => (run.progress = { done, total }),
+      });
+      // The fresh index takes no log position of its own: a live batch read before its comparison may still
+      // be applied (and replayed below) over a newer row. The live index's position stays; the follower
+      // delivers anything after it again, as the rows are now.
       // Replay and swap in one queued step: no change can slip in between.
       const swap = this.queue.then(() => {
         for (const id of tracker.ids) {

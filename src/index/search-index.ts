@@ -7,7 +7,7 @@
 import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
-import type { ArticleVersion, ChangeSeq } from '../articles/store.js';
+import type { ArticleVersion, ChangeSeq, LogPosition } from '../articles/store.js';
 import { articleIdOf, paragraphId, paragraphOf, toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { DocValues } from './doc-values.js';
 import { addDocumentFields, documentFrequency, shortIdOf, TermCache } from './minisearch-internals.js';
@@ -74,9 +74,9 @@ export class SearchIndex {
   private versions = new Map<string, ArticleVersion>();
   /**
    * The last change of the store's log this index holds (null: no log, or none applied): every change up
-   * to it is in, so a snapshot stamped with it resumes from there. Only ever moves forward.
+   * to it is in, so a snapshot stamped with it resumes from there. Moves forward, except by `resetTo`.
    */
-  private seq: ChangeSeq = null;
+  private position: LogPosition | null = null;
   private readonly trackers = new Set<{ ids: Set<string>; swapped: boolean }>();
   /** `mini`'s postings by term, for adding (see TermCache); belongs with `mini`. */
   private termCaches = FIELDS.map((_, field) => new TermCache(field));
@@ -156,12 +156,21 @@ export class SearchIndex {
 
   /** The last change of the store's log the index holds; see `advanceTo`. */
   get appliedSeq(): ChangeSeq {
-    return this.seq;
+    return this.position?.seq ?? null;
   }
 
-  /** Records that every change up to `seq` is in (a lower one, from a batch delivered again, changes nothing). */
-  advanceTo(seq: ChangeSeq): void {
-    if (seq !== null && (this.seq === null || seq > this.seq)) this.seq = seq;
+  get logPosition(): LogPosition | null {
+    return this.position;
+  }
+
+  /** Records that every change up to `to` is in (a lower one, from a batch delivered again, changes nothing). */
+  advanceTo(to: LogPosition | null): void {
+    if (to !== null && (this.position === null || to.seq > this.position.seq)) this.position = { seq: to.seq, mark: to.mark };
+  }
+
+  /** Records that the index holds the store exactly as of `to`: after a whole-store compare, even backwards. */
+  resetTo(to: LogPosition): void {
+    this.position = { seq: to.seq, mark: to.mark };
   }
 
   /** Number of paragraphs holding the index term `term`. */
@@ -210,7 +219,7 @@ export class SearchIndex {
     this.paragraphTotal = other.paragraphTotal;
     this.versions = other.versions;
     // The other index may be behind this one in the log (a rebuild replays what it missed before the swap).
-    this.advanceTo(other.seq);
+    this.advanceTo(other.position);
     for (const t of this.trackers) t.swapped = true;
   }
 

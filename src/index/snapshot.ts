@@ -4,9 +4,9 @@
  * line is larger than one chunk, so the file may exceed V8's string limit that `JSON.stringify` hits.
  *
  * Lines, each a JSON array `[kind, payload]`:
- *   ["h", {format, analyzer, createdAt, fields, store, seq}]   header (`fields`: MiniSearch's field count;
- *                                                    `store`, `seq`: the store's identity and the last change
- *                                                    of its log the index held when the write began)
+ *   ["h", {format, analyzer, createdAt, fields, store, seq, mark}]   header (`fields`: MiniSearch's field
+ *                                                    count; `store`, `seq`, `mark`: the store's identity and
+ *                                                    the index's log position when the write began)
  *   ["a", [[id, version, title, date, source, url, paragraphs], …]]   articles (version: {hash, token, changedAtMs})
  *   ["d", [shortId, paragraphId, shortId, …]]        MiniSearch document ids, flat pairs
  *   ["l", [shortId, length0, …, shortId, …]]         MiniSearch field lengths, flat (1 + fields per document)
@@ -28,7 +28,7 @@ import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
 import { removeLeftoverTemporaryFiles, syncDir, temporaryPath } from '../articles/atomic-write.js';
-import type { ArticleVersion, ChangeSeq } from '../articles/store.js';
+import type { ArticleVersion, LogPosition } from '../articles/store.js';
 import { toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type IndexMeta } from './minisearch-internals.js';
 import { PositionStore } from './positions.js';
@@ -177,7 +177,7 @@ export async function writeSnapshot(
   const tracker = index.trackChanges();
   // Taken with the tracker, in one step: every change after `seq` is either tracked (its article re-read on
   // load) or caught up from the log after `seq`, so resuming from it misses nothing.
-  const seq = index.appliedSeq;
+  const position = index.logPosition;
   const mini = index.miniSearch;
   const handle = await open(tmp, 'wx', 0o644);
   let articles = 0;
@@ -185,7 +185,15 @@ export async function writeSnapshot(
   try {
     const out = new LineWriter(handle);
     const fields = Object.keys(indexMeta(mini).fieldIds).length;
-    const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, analyzer: index.analyzer.version, createdAt: new Date().toISOString(), fields, store: options.store ?? null, seq };
+    const header: SnapshotHeader = {
+      format: SNAPSHOT_FORMAT,
+      analyzer: index.analyzer.version,
+      createdAt: new Date().toISOString(),
+      fields,
+      store: options.store ?? null,
+      seq: position?.seq ?? null,
+      mark: position?.mark ?? null,
+    };
     await out.line(['h', header]);
 
     const articleLines = new LineBatcher(out, 'a', RECORDS_PER_LINE);
@@ -299,7 +307,8 @@ interface SnapshotHeader {
   createdAt: string;
   fields: number;
   store: string | null;
-  seq: ChangeSeq;
+  seq: number | null;
+  mark: string | null;
 }
 
 export interface LoadedSnapshot {
@@ -307,8 +316,8 @@ export interface LoadedSnapshot {
   index: SearchIndex;
   /** The identity of the store the snapshot's index followed (null: not recorded). */
   store: string | null;
-  /** The last change of that store's log the index held. */
-  seq: ChangeSeq;
+  /** Where in that store's log the index stood. */
+  position: LogPosition | null;
   /** Articles the snapshot does not vouch for: the caller re-reads them from the store. */
   dirty: Set<string>;
   createdAt: string;
@@ -489,5 +498,6 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
   }
 
   const index = restoreSearchIndex(analyzer, { mini, positions, surfaceForms }, clean.values());
-  return { index, store: header.store, seq: header.seq, dirty, createdAt: header.createdAt, bytes };
+  const position = typeof header.seq === 'number' && typeof header.mark === 'string' ? { seq: header.seq, mark: header.mark } : null;
+  return { index, store: header.store, position, dirty, createdAt: header.createdAt, bytes };
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/article.js';
 import { CHANGES_CHANNEL, PostgresArticleStore } from '../../src/articles/postgres-store.js';
 import { MIGRATIONS } from '../../src/articles/postgres-schema.js';
-import { StoreError, type ArticleChange, type ArticleVersion } from '../../src/articles/store.js';
+import { StoreError, type ArticleChange, type ArticleVersion, type LogPosition } from '../../src/articles/store.js';
 import { startStandby } from '../../src/cluster/postgres-server.js';
 import { silentLogger } from '../../src/logger.js';
 import { requirePostgres, usePostgresDatabases } from '../helpers/postgres.js';
@@ -12,10 +12,10 @@ const available = requirePostgres('PostgreSQL article store');
 
 /** What a listener received, in order, with the sequence each batch brought it to. */
 function follower() {
-  const batches: Array<{ changes: ArticleChange[]; seq: number | undefined }> = [];
+  const batches: Array<{ changes: ArticleChange[]; seq: number | undefined; reset: boolean }> = [];
   return {
     batches,
-    listener: async (changes: ArticleChange[], seq?: number) => void batches.push({ changes, seq }),
+    listener: async (changes: ArticleChange[], to?: LogPosition & { reset?: boolean }) => void batches.push({ changes, seq: to?.seq, reset: to?.reset === true }),
     shown: () => batches.flatMap((b) => b.changes.map((c) => (c.type === 'upsert' ? `+${c.article.id}:${c.article.paragraphs[0]}` : `-${c.id}`))),
     last: () => batches.at(-1)?.seq,
   };
@@ -86,7 +86,7 @@ describe.runIf(available)('PostgresArticleStore', () => {
 
   it('numbers every write in one log, and a follower in another process receives them in that order', async () => {
     const { writer, reader, seen, start } = await writerAndFollower();
-    expect(start).toMatchObject({ seq: 0, resumed: false, upserts: 0 });
+    expect(start).toMatchObject({ position: { seq: 0 }, resumed: false, upserts: 0 });
 
     const first = await writer.put('navo', { title: 'NAVO', text: 'De NAVO vergaderde.' });
     const second = await writer.create({ title: 'Rutte', text: 'Rutte sprak in Den Haag.' });
@@ -114,7 +114,7 @@ describe.runIf(available)('PostgresArticleStore', () => {
     for (let i = 1; i <= 5; i++) await s.put(`artikel-${i}`, { title: `Artikel ${i}`, text: `Alinea ${i}.` });
     const all = follower();
     const full = await s.changesSince(null, new Map(), all.listener);
-    expect(full).toMatchObject({ seq: 5, resumed: false, upserts: 5, removals: 0 });
+    expect(full).toMatchObject({ position: { seq: 5 }, resumed: false, upserts: 5, removals: 0 });
     // Only the last batch carries the sequence: the reader holds the store as of 5 once every batch is in.
     expect(all.batches.map((b) => b.seq).filter((q) => q !== undefined)).toEqual([5]);
     const known = new Map<string, ArticleVersion>(
@@ -125,13 +125,16 @@ describe.runIf(available)('PostgresArticleStore', () => {
     await s.remove('artikel-4');
     await s.put('artikel-6', { title: 'Artikel 6', text: 'Nieuw.' });
     const resumed = follower();
-    expect(await s.changesSince(5, known, resumed.listener)).toMatchObject({ seq: 8, resumed: true, upserts: 2, removals: 1 });
+    expect(await s.changesSince(full.position, known, resumed.listener)).toMatchObject({ position: { seq: 8 }, resumed: true, upserts: 2, removals: 1 });
     expect(resumed.shown()).toEqual(['+artikel-2:Gewijzigd.', '-artikel-4', '+artikel-6:Nieuw.']);
 
-    // Without a usable cursor (none, or beyond this log's head: another database), hashes decide.
-    const compared = follower();
-    expect(await s.changesSince(1_000, known, compared.listener)).toMatchObject({ seq: 8, resumed: false, unchanged: 3, upserts: 2, removals: 1 });
-    expect(compared.shown().sort()).toEqual(['+artikel-2:Gewijzigd.', '+artikel-6:Nieuw.', '-artikel-4']);
+    // Without a usable position (none, beyond this log's head, or a change 5 that is another one), hashes decide.
+    for (const since of [{ seq: 1_000, mark: full.position!.mark }, { seq: 5, mark: '1' }]) {
+      const compared = follower();
+      expect(await s.changesSince(since, known, compared.listener)).toMatchObject({ position: { seq: 8 }, resumed: false, unchanged: 3, upserts: 2, removals: 1 });
+      expect(compared.shown().sort()).toEqual(['+artikel-2:Gewijzigd.', '+artikel-6:Nieuw.', '-artikel-4']);
+      expect(compared.batches.at(-1)).toMatchObject({ seq: 8, reset: true });
+    }
   });
 
   it('prevents the out-of-order commit race: a later write cannot commit before an earlier one', async () => {
@@ -274,7 +277,7 @@ describe.runIf(available)('PostgresArticleStore', () => {
       const seen = follower();
       reader.subscribe(seen.listener);
       await reader.watch();
-      expect(await reader.changesSince(null, new Map(), seen.listener, { exclusive: true })).toMatchObject({ upserts: 1, seq: 1 });
+      expect(await reader.changesSince(null, new Map(), seen.listener, { exclusive: true })).toMatchObject({ upserts: 1, position: { seq: 1 } });
       const receipts = [];
       for (let i = 0; i < 30; i++) receipts.push(await writer.put(`artikel-${i % 5}`, { title: 'Standby', text: `Versie ${i}.` }));
       // Its own writes go to the primary and come back through the standby before the receipt.
@@ -288,5 +291,40 @@ describe.runIf(available)('PostgresArticleStore', () => {
     } finally {
       await standby.remove();
     }
+  });
+
+  it('notices a log that went back (a restored database) and compares the whole store instead of skipping the reused numbers', async () => {
+    const first = store();
+    await first.open();
+    await first.put('a1', { title: 'A1', text: 'Een.' });
+    await pgdb.backup(); // the database as of change 1
+    const reader = store();
+    await reader.open();
+    const seen = follower();
+    // What the reader holds, for the whole-store compare: the last delivered state of each article.
+    const held = new Map<string, ArticleVersion>();
+    const listener = async (changes: ArticleChange[], to?: LogPosition & { reset?: boolean }) => {
+      for (const c of changes) if (c.type === 'upsert') held.set(c.article.id, c.version);
+      else held.delete(c.id);
+      await seen.listener(changes, to);
+    };
+    reader.subscribe(listener, () => held);
+    await reader.watch();
+    await reader.changesSince(null, new Map(), listener, { exclusive: true });
+    await first.put('a2', { title: 'A2', text: 'Twee.' });
+    await first.put('a3', { title: 'A3', text: 'Drie.' });
+    await until(() => reader.status().seq === 3);
+
+    await pgdb.restore(); // back to change 1: a2 and a3 never happened, and numbers 2 and 3 are used again
+    const writer = store();
+    await writer.open();
+    expect(writer.identity).toBe(reader.identity);
+    const receipts = [];
+    for (const id of ['b', 'c', 'd']) receipts.push((await writer.put(id, { title: id, text: `Artikel ${id}.` })).seq);
+    expect(receipts).toEqual([2, 3, 4]);
+    await until(() => reader.status().seq === 4 && held.has('d'));
+    expect([...held.keys()].sort()).toEqual(['a1', 'b', 'c', 'd']);
+    // The compare set the position outright (to wherever the log stood when the reader noticed).
+    expect(seen.batches.some((b) => b.reset)).toBe(true);
   });
 });

@@ -18,7 +18,16 @@ export function startTestPostgres(): Promise<PostgresServer> {
  * One throwaway server for the suite and a new database for every test (its log starts empty, with a new
  * store identity). `newDatabase()` makes another one inside a test; the getters read the current one.
  */
-export function usePostgresDatabases(prefix: string): { readonly server: PostgresServer; readonly url: string; readonly database: string; newDatabase(): Promise<string> } {
+export function usePostgresDatabases(prefix: string): {
+  readonly server: PostgresServer;
+  readonly url: string;
+  readonly database: string;
+  newDatabase(): Promise<string>;
+  /** Copies the current database as it is now, identity, log and sequence included (a backup). */
+  backup(): Promise<void>;
+  /** Puts the last backup in the current database's place, at the same URL (a restore). */
+  restore(): Promise<void>;
+} {
   let server: PostgresServer | undefined;
   let count = 0;
   let url = '';
@@ -41,7 +50,30 @@ export function usePostgresDatabases(prefix: string): { readonly server: Postgre
   beforeEach(async () => {
     await newDatabase();
   });
+  const admin = async (...statements: string[]) => {
+    const client = new pg.Client({ connectionString: server!.url });
+    await client.connect();
+    try {
+      for (const sql of statements) await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  // CREATE DATABASE … TEMPLATE and RENAME need the database to themselves: its connections are cut first.
+  const disconnect = (db: string) => `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db}' AND pid <> pg_backend_pid()`;
+  const backup = async () => {
+    await admin(disconnect(database), `DROP DATABASE IF EXISTS ${database}_backup`, `CREATE DATABASE ${database}_backup TEMPLATE ${database}`);
+  };
+  const restore = async () => {
+    await admin(
+      disconnect(database),
+      `ALTER DATABASE ${database} RENAME TO ${database}_replaced`,
+      `ALTER DATABASE ${database}_backup RENAME TO ${database}`,
+    );
+  };
   return {
+    backup,
+    restore,
     get server() {
       return server!;
     },

@@ -24,6 +24,8 @@ const article = (id: string, paragraphs: string[]): Article => ({
 const version = (hash: string, changedAtMs = 1): ArticleVersion => ({ hash, token: `100:${changedAtMs}`, changedAtMs });
 const upsert = (a: Article, v: ArticleVersion = versionOf(a)): ArticleChange => ({ type: 'upsert', article: a, version: v });
 const remove = (id: string): ArticleChange => ({ type: 'remove', id });
+/** A log position as PostgreSQL would report it (the mark: the change's commit time). */
+const at = (seq: number) => ({ seq, mark: `${1_700_000_000_000_000 + seq}` });
 
 const analyzer = createAnalyzer();
 const emptyIndex = () => new SearchIndex(analyzer);
@@ -199,16 +201,19 @@ describe('indexer', () => {
         const index = emptyIndex();
         const indexer = new Indexer(index, silentLogger);
         expect(index.appliedSeq).toBeNull();
-        await indexer.apply([upsert(article('een', ['De brug is open.']))], 5);
-        expect(index.appliedSeq).toBe(5);
+        await indexer.apply([upsert(article('een', ['De brug is open.']))], at(5));
+        expect(index.logPosition).toEqual(at(5));
         // Delivered again (a replica that re-reads the log): idempotent, and the position stays.
-        expect(await indexer.apply([upsert(article('een', ['De brug is open.']))], 3)).toMatchObject({ unchanged: 1 });
+        expect(await indexer.apply([upsert(article('een', ['De brug is open.']))], at(3))).toMatchObject({ unchanged: 1 });
         expect(index.appliedSeq).toBe(5);
         vi.spyOn(index, 'upsert').mockImplementationOnce(() => {
           throw new Error('kapot');
         });
-        await expect(indexer.apply([upsert(article('twee', ['Mis.']))], 9)).rejects.toThrow('kapot');
+        await expect(indexer.apply([upsert(article('twee', ['Mis.']))], at(9))).rejects.toThrow('kapot');
         expect(index.appliedSeq).toBe(5);
+        // After a whole-store compare of a log that went back (a restored database), the position is set outright.
+        await indexer.apply([], { ...at(2), reset: true });
+        expect(index.logPosition).toEqual(at(2));
       });
 
       it('waitForSeq resolves true once a batch brings the index to the sequence, false after the timeout', async () => {
@@ -216,8 +221,8 @@ describe('indexer', () => {
         const indexer = new Indexer(index, silentLogger);
         const waiting = indexer.waitForSeq(7, 5_000);
         const timedOut = indexer.waitForSeq(8, 50);
-        await indexer.apply([upsert(article('een', ['De brug is open.']))], 6);
-        await indexer.apply([remove('bestaat-niet')], 7);
+        await indexer.apply([upsert(article('een', ['De brug is open.']))], at(6));
+        await indexer.apply([remove('bestaat-niet')], at(7));
         expect(await waiting).toBe(true);
         expect(await timedOut).toBe(false);
         expect(await indexer.waitForSeq(7, 0)).toBe(true);

@@ -108,14 +108,14 @@ describe('snapshot', () => {
 
     it('stamps the store and the log position the index held when the write began, and leaves the loaded index unadvanced', async () => {
       const index = indexOf(corpus);
-      index.advanceTo(41);
+      index.advanceTo({ seq: 41, mark: '1764612000123456' });
       await writeSnapshot(index, dir, { store: 'postgres:0b7c' });
       const loaded = await readSnapshot(dir, createAnalyzer());
-      expect(loaded).toMatchObject({ store: 'postgres:0b7c', seq: 41 });
+      expect(loaded).toMatchObject({ store: 'postgres:0b7c', position: { seq: 41, mark: '1764612000123456' } });
       // The caller advances it, and only when the snapshot is of the store it reads.
       expect(loaded!.index.appliedSeq).toBeNull();
       await writeSnapshot(indexOf(corpus), dir);
-      expect(await readSnapshot(dir, createAnalyzer())).toMatchObject({ store: null, seq: null });
+      expect(await readSnapshot(dir, createAnalyzer())).toMatchObject({ store: null, position: null });
     });
 
     it('answers null when there is no snapshot', async () => {
