@@ -74,6 +74,8 @@ const ARTICLE_COLUMNS = 'id, title, date, source, url, paragraphs, hash, seq, ch
  * the same whatever the session's time zone.
  */
 const MARK = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
+/** What readLog answers when the change at the reader's position is no longer the one it read. */
+const REWOUND = Symbol('rewound');
 
 export class PostgresArticleStore implements ArticleStore {
   identity = 'postgres';
@@ -193,10 +195,8 @@ export class PostgresArticleStore implements ArticleStore {
   ): Promise<CatchUp> {
     // Always in the store's delivery order: a catch-up for the live index and the log follower never interleave.
     const run = async (): Promise<CatchUp> => {
-      const result =
-        since !== null && (await this.stillInLog(since))
-          ? await this.readLog(since, onBatch, options.onProgress)
-          : await this.compareAll(known, onBatch, { onProgress: options.onProgress, follower: options.exclusive === true });
+      const read = since === null ? REWOUND : await this.readLog(since, onBatch, options.onProgress);
+      const result = read !== REWOUND ? read : await this.compareAll(known, onBatch, { onProgress: options.onProgress, follower: options.exclusive === true });
       if (options.exclusive) this.delivered(result.position, !result.resumed);
       return result;
     };
@@ -318,10 +318,8 @@ export class PostgresArticleStore implements ArticleStore {
         if (since === null) return;
         const listener = this.listener ?? (async () => undefined);
         try {
-          let result: CatchUp;
-          if (await this.stillInLog(since)) {
-            result = await this.readLog(since, listener);
-          } else {
+          let result = await this.readLog(since, listener);
+          if (result === REWOUND) {
             this.logger.warn(
               { seq: since.seq },
               `change ${since.seq}, where this process stands, is no longer in the change log as it was read (the database was restored, ` +
@@ -431,58 +429,57 @@ export class PostgresArticleStore implements ArticleStore {
   // ---- reading ---------------------------------------------------------------------------------
 
   /**
-   * Whether `position` is still a change of this log as it was read: not beyond its head, and the change at
-   * its number has its mark. A database restored from a backup, or failed over to a standby that was
-   * behind, numbers changes again: reading on from the old position would skip them for good.
-   */
-  private async stillInLog(position: LogPosition): Promise<boolean> {
-    if (position.seq === 0) return true;
-    const { rows } = await this.query<{ mark: string | null }>(`SELECT ${MARK('committed_at')} AS mark FROM article_changes WHERE seq = $1`, [position.seq]);
-    return rows[0]?.mark === position.mark;
-  }
-
-  /**
    * Delivers the log after `since`, a batch at a time, each change as the article's current row (so a
    * batch is applied idempotently, however often it is delivered). Writes commit in `seq` order (the
-   * writers' lock), so reading `seq > since` never skips a change that commits later.
+   * writers' lock), so reading `seq > since` never skips a change that commits later. Each read also
+   * checks, in the same statement, that the change at the cursor still has its mark: REWOUND when it does
+   * not (a database restored from a backup, or failed over to a standby that was behind, numbers changes
+   * again, and reading on would skip them for good).
    */
-  private async readLog(since: LogPosition, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp> {
+  private async readLog(since: LogPosition, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp | typeof REWOUND> {
     const summary: CatchUp = { files: 0, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: true, position: since };
     let cursor = since;
     for (;;) {
-      const { rows } = await this.query<ArticleRow & { change_seq: string; article_id: string; committed_at: Date; mark: string; head: string }>(
-        `SELECT c.seq AS change_seq, c.article_id, c.committed_at, ${MARK('c.committed_at')} AS mark,
-                a.id, a.title, a.date, a.source, a.url, a.paragraphs, a.hash, a.seq, a.changed_at,
-                (SELECT max(seq) FROM article_changes) AS head
-           FROM article_changes c LEFT JOIN articles a ON a.id = c.article_id
-          WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
+      // One round trip whether or not there is anything new: the check and the head always come back.
+      const { rows } = await this.query<Partial<ArticleRow & { change_seq: string; article_id: string; committed_at: Date; mark: string }> & { cursor_mark: string | null; head: string | null }>(
+        `SELECT at.cursor_mark, at.head, x.*
+           FROM (SELECT (SELECT ${MARK('committed_at')} FROM article_changes WHERE seq = $1) AS cursor_mark,
+                        (SELECT max(seq) FROM article_changes) AS head) at
+           LEFT JOIN LATERAL (
+             SELECT c.seq AS change_seq, c.article_id, c.committed_at, ${MARK('c.committed_at')} AS mark,
+                    a.id, a.title, a.date, a.source, a.url, a.paragraphs, a.hash, a.seq, a.changed_at
+               FROM article_changes c LEFT JOIN articles a ON a.id = c.article_id
+              WHERE c.seq > $1 ORDER BY c.seq LIMIT $2) x ON true`,
         [cursor.seq, this.batchSize],
       );
       this.lastReadAt = new Date();
-      if (rows.length === 0) {
-        this.head = { seq: Math.max(cursor.seq, this.head?.seq ?? 0), oldestUnappliedAt: null };
+      const first = rows[0]!;
+      if (cursor.seq > 0 && first.cursor_mark !== cursor.mark) return REWOUND;
+      const found = rows.filter((row) => row.change_seq != null) as Array<ArticleRow & { change_seq: string; article_id: string; committed_at: Date; mark: string }>;
+      if (found.length === 0) {
+        this.head = { seq: Math.max(cursor.seq, Number(first.head ?? 0)), oldestUnappliedAt: null };
         break;
       }
-      this.head = { seq: Number(rows[0]!.head), oldestUnappliedAt: rows[0]!.committed_at.getTime() };
+      this.head = { seq: Number(first.head), oldestUnappliedAt: found[0]!.committed_at.getTime() };
       // One change per article: its state now (a later entry for the same article replaces an earlier one).
       const latest = new Map<string, ArticleChange>();
-      for (const row of rows) {
+      for (const row of found) {
         latest.delete(row.article_id);
         latest.set(row.article_id, row.id === null ? { type: 'remove', id: row.article_id } : { type: 'upsert', article: articleOf(row), version: versionOfRow(row) });
       }
       const changes = [...latest.values()];
-      const last = rows[rows.length - 1]!;
+      const last = found[found.length - 1]!;
       const to = { seq: Number(last.change_seq), mark: last.mark };
       await applying(() => onBatch(changes, to));
       cursor = to;
       summary.position = to;
-      summary.files += rows.length;
+      summary.files += found.length;
       for (const change of changes) {
         if (change.type === 'upsert') summary.upserts++;
         else summary.removals++;
       }
       onProgress?.(summary.files, summary.files);
-      if (rows.length < this.batchSize) break;
+      if (found.length < this.batchSize) break;
     }
     return summary;
   }
