@@ -59,6 +59,28 @@ const changeSeq = z.preprocess(
     .transform((v) => v ?? null),
 );
 
+/** The fields a hit has in the JSON API, in their order there; `fields=` picks among them. */
+export const HIT_FIELDS = ['id', 'articleId', 'paragraph', 'title', 'date', 'score', 'text', 'highlight', 'matches', 'explanation'] as const;
+export type HitField = (typeof HIT_FIELDS)[number];
+
+/** A comma-separated subset of HIT_FIELDS; absent or empty: every field. */
+const hitFields = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z
+    .string({ message: `fields must be a comma-separated list of ${HIT_FIELDS.join(', ')}` })
+    .transform((value, ctx) => {
+      const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+      const unknown = names.filter((name) => !(HIT_FIELDS as readonly string[]).includes(name));
+      if (unknown.length > 0 || names.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `fields: ${unknown.length > 0 ? `unknown ${unknown.map((n) => `"${n}"`).join(', ')}` : 'none given'}; choose from ${HIT_FIELDS.join(', ')}` });
+        return z.NEVER;
+      }
+      return new Set(names as HitField[]);
+    })
+    .nullish()
+    .transform((v) => v ?? null),
+);
+
 export const searchParams = z
   .object({
     q: query,
@@ -72,6 +94,7 @@ export const searchParams = z
     suggest: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['0', '1'], { message: 'suggest must be 0 or 1' }).optional()),
     explain: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['0', '1'], { message: 'explain must be 0 or 1' }).optional()),
     after: changeSeq,
+    fields: hitFields,
   })
   .superRefine((p, ctx) => {
     if (p.from !== null && p.to !== null && dateRange(p.from).first > dateRange(p.to).last) {

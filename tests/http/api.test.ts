@@ -62,6 +62,22 @@ describe('http api', () => {
       expect(bad.body.error.message).toMatch(/after must be a change sequence number/);
     });
 
+    it('leaves out the hit fields not asked for with fields=, paragraphs and grouped alike, and refuses unknown ones', async () => {
+      const full = (await request(app).get('/api/search').query({ q: 'Rusland', limit: 5 }).expect(200)).body;
+      const lean = (await request(app).get('/api/search').query({ q: 'Rusland', limit: 5, fields: 'id,highlight' }).expect(200)).body;
+      expect(lean.total).toBe(full.total);
+      expect(lean.hits).toEqual(full.hits.map((h: { id: string; highlight: string }) => ({ id: h.id, highlight: h.highlight })));
+      const grouped = (await request(app).get('/api/search').query({ q: 'Rusland', group: 'article', fields: 'score, paragraph' }).expect(200)).body;
+      expect(grouped.articles.length).toBeGreaterThan(0);
+      for (const article of grouped.articles) {
+        expect(article.title).toEqual(expect.any(String)); // the article's own fields stay
+        for (const p of article.paragraphs) expect(Object.keys(p).sort()).toEqual(['paragraph', 'score']);
+      }
+      const bad = await expectError('/api/search?q=Rusland&fields=id,tekst', 400, 'invalid_fields');
+      expect(bad.body.error.message).toMatch(/unknown "tekst"; choose from id, articleId/);
+      await expectError('/api/search?q=Rusland&fields=,', 400, 'invalid_fields');
+    });
+
     it('says when it fell back to any word', async () => {
       const res = await request(app).get('/api/search').query({ q: 'Witkoff Rutte' });
       expect(res.body.fallback).toBe(true);
