@@ -13,9 +13,18 @@ export class CompactPostings implements Map<number, number> {
   private data: Int32Array;
   private used = 0;
   private live = 0;
+  private memberships = 0;
 
   constructor(capacity = 2) {
     this.data = new Int32Array(2 * Math.max(1, capacity));
+  }
+
+  /**
+   * Counts changes of which documents the list holds (not of their frequencies): a structure derived from
+   * the membership — the query engine's bitsets — stays valid while this number does.
+   */
+  get membershipVersion(): number {
+    return this.memberships;
   }
 
   get size(): number {
@@ -73,11 +82,15 @@ export class CompactPostings implements Map<number, number> {
       this.data[2 * n + 1] = tf;
       this.used = n + 1;
       this.live++;
+      this.memberships++;
       return this;
     }
     const slot = this.find(doc);
     if (slot >= 0) {
-      if (this.data[2 * slot + 1] === 0) this.live++;
+      if (this.data[2 * slot + 1] === 0) {
+        this.live++;
+        this.memberships++;
+      }
       this.data[2 * slot + 1] = tf;
       return this;
     }
@@ -88,6 +101,7 @@ export class CompactPostings implements Map<number, number> {
     this.data[2 * at + 1] = tf;
     this.used = n + 1;
     this.live++;
+    this.memberships++;
     return this;
   }
 
@@ -96,6 +110,7 @@ export class CompactPostings implements Map<number, number> {
     if (slot < 0 || this.data[2 * slot + 1] === 0) return false;
     this.data[2 * slot + 1] = 0;
     this.live--;
+    this.memberships++;
     if (this.used - this.live > this.used / 4) this.compact();
     return true;
   }
@@ -103,6 +118,7 @@ export class CompactPostings implements Map<number, number> {
   clear(): void {
     this.used = 0;
     this.live = 0;
+    this.memberships++;
     this.data = new Int32Array(4);
   }
 

@@ -47,6 +47,8 @@ const MIN_PARTS_POSTINGS_FOR_BITS = 64;
 const MIN_PROBES_FOR_BITS = 256;
 /** Bitsets kept (least recently used dropped): a few hundred frequent terms cover most probing. */
 const MAX_BITSETS = 256;
+/** Short ids a bitset has room for beyond those it was built for (at least; 1/16 more at large sizes). */
+const BITSET_ROOM = 4096;
 /** The final score is multiplied by the number of distinct query terms matched; counted in a 32-bit mask. */
 const MAX_SOURCE_TERMS = 32;
 
@@ -970,8 +972,8 @@ export class QueryEngine {
    */
   private readonly pool: DocList[] = [];
   private borrowed = 0;
-  private readonly bitsets = new Map<Map<number, number>, Uint32Array>();
-  private bitsetState = '';
+  /** Bitsets by postings list, with the list's membership version they were built at. */
+  private readonly bitsets = new Map<Map<number, number>, { bits: Uint32Array; version: number }>();
 
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document type: only the index is read
@@ -1066,28 +1068,29 @@ export class QueryEngine {
   }
 
   /**
-   * @internal The membership bitset of `postings`, built on first use and kept while the index is
-   * unchanged: any add bumps MiniSearch's next id and any removal lowers its document count, so that pair
-   * identifies the index state the bitsets were built in.
+   * @internal The membership bitset of `postings`, built on first use and kept while that list holds the
+   * same documents (its membership version): a change to other terms' lists — another article added or
+   * removed — leaves it valid. Documents added after it was built have short ids past the ones it was built
+   * for; it is made with room for them (their bits are 0, which is right: they are not in the list, or the
+   * version would have moved), so a probe never reads past its end (a typed-array read out of bounds sends
+   * V8 down a slow path), and it is built again once short ids outgrow the room.
    */
   membership(postings: Map<number, number>): Uint32Array {
-    const state = `${this.view.nextId()}:${this.view.documentCount()}`;
-    if (state !== this.bitsetState) {
-      this.bitsets.clear();
-      this.bitsetState = state;
-    }
-    let bits = this.bitsets.get(postings);
-    if (bits !== undefined) {
+    const version = postings instanceof CompactPostings ? postings.membershipVersion : -1;
+    const nextId = this.view.nextId();
+    const cached = this.bitsets.get(postings);
+    if (cached !== undefined && cached.version === version && version >= 0 && nextId <= cached.bits.length * 32) {
       this.bitsets.delete(postings); // most recently used last
-      this.bitsets.set(postings, bits);
-      return bits;
+      this.bitsets.set(postings, cached);
+      return cached.bits;
     }
-    bits = new Uint32Array((this.view.nextId() + 31) >>> 5);
+    const bits = new Uint32Array((nextId + Math.max(BITSET_ROOM, nextId >>> 4) + 31) >>> 5);
     postings.forEach((_tf, doc) => {
-      bits![doc >>> 5] = bits![doc >>> 5]! | (1 << (doc & 31));
+      bits[doc >>> 5] = bits[doc >>> 5]! | (1 << (doc & 31));
     });
+    this.bitsets.delete(postings);
     if (this.bitsets.size >= MAX_BITSETS) this.bitsets.delete(this.bitsets.keys().next().value!);
-    this.bitsets.set(postings, bits);
+    this.bitsets.set(postings, { bits, version });
     return bits;
   }
 

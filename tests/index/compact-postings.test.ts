@@ -16,6 +16,8 @@ describe('CompactPostings', () => {
         const model = new Map<number, number>();
         let next = 0;
         for (const o of ops) {
+          const keysBefore = [...model.keys()].sort((a, b) => a - b).join(',');
+          const versionBefore = ours.membershipVersion;
           if (o.kind === 'set') {
             ours.set(o.doc, o.tf);
             model.set(o.doc, o.tf);
@@ -29,6 +31,10 @@ describe('CompactPostings', () => {
             model.clear();
           }
           expect(ours.size).toBe(model.size);
+          // The membership version moves whenever the set of documents changes (a frequency change is not one).
+          const keysAfter = [...model.keys()].sort((a, b) => a - b).join(',');
+          if (keysAfter !== keysBefore) expect(ours.membershipVersion).toBeGreaterThan(versionBefore);
+          else if (o.kind !== 'clear') expect(ours.membershipVersion).toBe(versionBefore);
         }
         const sorted = [...model].sort((a, b) => a[0] - b[0]);
         expect([...ours]).toEqual(sorted);

@@ -316,6 +316,34 @@ describe('engine', () => {
       expect(top(changed, both, 100_000).matches.some((m) => m.id === 'zzz-nieuw#1')).toBe(true);
     });
 
+    it('keeps a term\'s bitset through changes to other terms\' lists, and rebuilds it when its own list changes', () => {
+      const changed = changedIndex(generatedArticles(1500, 43));
+      const both = tree({ and: [terms[0]!, terms[1]!] });
+      const built = vi.spyOn(QueryEngine.prototype, 'membership');
+      const bitsetsOf = () => {
+        top(changed, both, 10);
+        const arrays = built.mock.results.map((r) => r.value as Uint32Array);
+        built.mockClear();
+        return arrays;
+      };
+      const first = bitsetsOf();
+      expect(first.length).toBeGreaterThan(0);
+      // An article with neither word: the same bitsets are used again (a single change once threw them all away).
+      changed.addArticle({ id: 'zzz-ander', title: 'Ander', date: null, source: null, url: null, paragraphs: ['Xylofoonquasar zonder iets gezochts.'] });
+      expect(bitsetsOf().every((bits) => first.includes(bits))).toBe(true);
+      expectSameTopK(changed, both, 10);
+      // One with both: their lists changed, so their bitsets are built again, and the new paragraph is found.
+      const text = changed.getParagraph(top(changed, both, 1).matches[0]!.id)!.text;
+      changed.addArticle({ id: 'zzz-beide', title: 'Beide', date: null, source: null, url: null, paragraphs: [text] });
+      expect(bitsetsOf().some((bits) => !first.includes(bits))).toBe(true);
+      expectSameTopK(changed, both, 10);
+      expect(top(changed, both, 100_000).matches.some((m) => m.id === 'zzz-beide#1')).toBe(true);
+      // Removing it changes the lists again: not found any more.
+      changed.removeArticle('zzz-beide');
+      expectSameTopK(changed, both, 10);
+      expect(top(changed, both, 100_000).matches.some((m) => m.id === 'zzz-beide#1')).toBe(false);
+    });
+
     it('finds nothing for an unknown term and for AND with an unknown term', () => {
       expect(top(index, 'xyzzy', 10)).toEqual({ total: 0, matches: [] });
       expect(top(index, { and: [terms[0]!, 'xyzzy'] }, 10)).toEqual({ total: 0, matches: [] });
