@@ -195,7 +195,7 @@ export class PostgresArticleStore implements ArticleStore {
   ): Promise<CatchUp> {
     // Always in the store's delivery order: a catch-up for the live index and the log follower never interleave.
     const run = async (): Promise<CatchUp> => {
-      const read = since === null ? REWOUND : await this.readLog(since, onBatch, options.onProgress);
+      const read = since === null ? REWOUND : await this.readLog(since, onBatch, options.onProgress, options.exclusive === true);
       const result = read !== REWOUND ? read : await this.compareAll(known, onBatch, { onProgress: options.onProgress, follower: options.exclusive === true });
       if (options.exclusive) this.delivered(result.position, !result.resumed);
       return result;
@@ -318,7 +318,7 @@ export class PostgresArticleStore implements ArticleStore {
         if (since === null) return;
         const listener = this.listener ?? (async () => undefined);
         try {
-          let result = await this.readLog(since, listener);
+          let result = await this.readLog(since, listener, undefined, true);
           if (result === REWOUND) {
             this.logger.warn(
               { seq: since.seq },
@@ -436,7 +436,13 @@ export class PostgresArticleStore implements ArticleStore {
    * not (a database restored from a backup, or failed over to a standby that was behind, numbers changes
    * again, and reading on would skip them for good).
    */
-  private async readLog(since: LogPosition, onBatch: ChangeListener, onProgress?: (done: number, total: number) => void): Promise<CatchUp | typeof REWOUND> {
+  private async readLog(
+    since: LogPosition,
+    onBatch: ChangeListener,
+    onProgress?: (done: number, total: number) => void,
+    /** The live reader's read: its cursor (and /readyz) moves with every batch, not at the end of a long catch-up. */
+    follower = false,
+  ): Promise<CatchUp | typeof REWOUND> {
     const summary: CatchUp = { files: 0, unchanged: 0, upserts: 0, removals: 0, skipped: 0, resumed: true, position: since };
     let cursor = since;
     for (;;) {
@@ -471,6 +477,7 @@ export class PostgresArticleStore implements ArticleStore {
       const last = found[found.length - 1]!;
       const to = { seq: Number(last.change_seq), mark: last.mark };
       await applying(() => onBatch(changes, to));
+      if (follower) this.delivered(to);
       cursor = to;
       summary.position = to;
       summary.files += found.length;
