@@ -14,6 +14,12 @@ export class CompactPostings implements Map<number, number> {
   private used = 0;
   private live = 0;
   private memberships = 0;
+  /**
+   * Walks under way (forEach, iterators). A deletion during one must not compact the list — that would
+   * shift slots under the walk and skip entries (MiniSearch's vacuum deletes from the lists it iterates) —
+   * so compaction waits until the last walk ends.
+   */
+  private walkers = 0;
 
   constructor(capacity = 2) {
     this.data = new Int32Array(2 * Math.max(1, capacity));
@@ -111,7 +117,7 @@ export class CompactPostings implements Map<number, number> {
     this.data[2 * slot + 1] = 0;
     this.live--;
     this.memberships++;
-    if (this.used - this.live > this.used / 4) this.compact();
+    this.compactIfDue();
     return true;
   }
 
@@ -123,24 +129,53 @@ export class CompactPostings implements Map<number, number> {
   }
 
   forEach(visit: (tf: number, doc: number, map: Map<number, number>) => void): void {
-    const data = this.data;
-    const n = 2 * this.used;
-    for (let i = 0; i < n; i += 2) {
-      const tf = data[i + 1]!;
-      if (tf !== 0) visit(tf, data[i]!, this);
+    this.walkers++;
+    try {
+      for (let i = 0; i < this.used; i++) {
+        const tf = this.data[2 * i + 1]!;
+        if (tf !== 0) visit(tf, this.data[2 * i]!, this);
+      }
+    } finally {
+      this.walked();
     }
   }
 
   *entries(): MapIterator<[number, number]> {
-    for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield [this.data[2 * i]!, this.data[2 * i + 1]!];
+    this.walkers++;
+    try {
+      for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield [this.data[2 * i]!, this.data[2 * i + 1]!];
+    } finally {
+      this.walked();
+    }
   }
 
   *keys(): MapIterator<number> {
-    for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield this.data[2 * i]!;
+    this.walkers++;
+    try {
+      for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield this.data[2 * i]!;
+    } finally {
+      this.walked();
+    }
   }
 
   *values(): MapIterator<number> {
-    for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield this.data[2 * i + 1]!;
+    this.walkers++;
+    try {
+      for (let i = 0; i < this.used; i++) if (this.data[2 * i + 1] !== 0) yield this.data[2 * i + 1]!;
+    } finally {
+      this.walked();
+    }
+  }
+
+  /** A walk ended: the compaction deletions during it put off may run now. */
+  private walked(): void {
+    this.walkers--;
+    this.compactIfDue();
+  }
+
+  /** Compacts once a quarter of the slots are tombstones, unless a walk is under way. */
+  private compactIfDue(): void {
+    if (this.walkers === 0 && this.used - this.live > this.used / 4) this.compact();
   }
 
   [Symbol.iterator](): MapIterator<[number, number]> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/article.js';
 import { buildIndex, seedArticle, SEED_ID } from '../helpers/corpus.js';
 import { ids, reference } from '../helpers/query.js';
+import { documentIds, walkTerms } from '../../src/index/minisearch-internals.js';
 
 const article = (id: string, paragraphs: string[]): Article => ({ id, title: id, date: null, source: null, url: null, paragraphs });
 /** The index term of one word (the index holds stems: `Rutte` → `rut`, `OVSE` → `ovs`). */
@@ -15,6 +16,18 @@ describe('search-index', () => {
       expect(index.paragraphCount).toBe(19);
       expect(ids(index, 'navo')).toEqual([`${SEED_ID}#16`, `${SEED_ID}#18`]);
       expect(reference(index, 'navo')[0]!.terms).toEqual(['navo']);
+    });
+
+    it('leaves no posting of a discarded paragraph after MiniSearch\'s vacuum (the snapshot loader\'s path for changed articles)', async () => {
+      const articles = Array.from({ length: 40 }, (_, i) => article(`a${String(i).padStart(3, '0')}`, [`gemeenschappelijk woord nummer ${i}`]));
+      const index = buildIndex(articles);
+      const mini = index.miniSearch;
+      mini.discardAll(articles.slice(0, 20).map((a) => `${a.id}#1`));
+      await mini.vacuum({ batchSize: 5000, batchWait: 0 });
+      const present = documentIds(mini);
+      const leftovers: string[] = [];
+      for (const [t, fields] of walkTerms(mini)) for (const [, postings] of fields) for (const [doc] of postings) if (!present.has(doc)) leftovers.push(`${t}:${doc}`);
+      expect(leftovers).toEqual([]);
     });
 
     it('refuses to add an article twice', () => {
