@@ -73,7 +73,7 @@ const ARTICLE_COLUMNS = 'id, title, date, source, url, paragraphs, hash, seq, ch
  * A change's mark (LogPosition.mark): its commit time in microseconds since the epoch, as text — exact, and
  * the same whatever the session's time zone.
  */
-const MARK = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
+export const MARK = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
 /** What readLog answers when the change at the reader's position is no longer the one it read. */
 const REWOUND = Symbol('rewound');
 
@@ -97,6 +97,9 @@ export class PostgresArticleStore implements ArticleStore {
   private listenBackoffMs = 0;
   private closed = false;
   private readonly deliveredWaiters = new Set<() => void>();
+  /** Polls begun, and the last one that read the log through: a write waits for a poll begun after it. */
+  private pollsBegun = 0;
+  private pollRead = 0;
   private head: { seq: number; oldestUnappliedAt: number | null } | null = null;
   private reachable = true;
   private lastReadAt: Date | null = null;
@@ -316,6 +319,7 @@ export class PostgresArticleStore implements ArticleStore {
         this.pollAgain = false;
         const since = this.cursor;
         if (since === null) return;
+        const poll = ++this.pollsBegun;
         const listener = this.listener ?? (async () => undefined);
         try {
           let result = await this.readLog(since, listener, undefined, true);
@@ -327,6 +331,7 @@ export class PostgresArticleStore implements ArticleStore {
             );
             result = await this.compareAll(this.known(), listener, { follower: true });
           }
+          this.pollRead = poll;
           this.delivered(result.position, !result.resumed);
           if (!this.reachable) this.logger.info({ seq: this.cursor?.seq }, `PostgreSQL reachable again: following the change log from ${this.cursor?.seq}`);
           this.reachable = true;
@@ -360,8 +365,12 @@ export class PostgresArticleStore implements ArticleStore {
    * when this process can already find it. Bounded: a write is committed whatever happens to the follower.
    */
   private async awaitDelivery(seq: number): Promise<void> {
-    const reached = () => this.cursor !== null && this.cursor.seq >= seq;
-    if (!this.listener || this.cursor === null || reached()) return;
+    if (!this.listener || this.cursor === null) return;
+    // A cursor already at or past `seq` may be from before a restore (the log numbers changes again): then
+    // only a poll begun after this write's commit, which checks the cursor's mark, tells.
+    const before = this.cursor.seq >= seq ? this.pollsBegun : -1;
+    const reached = () => this.pollRead > before && this.cursor !== null && this.cursor.seq >= seq;
+    if (reached()) return;
     await new Promise<void>((resolve) => {
       // Woken now and again until delivered: a standby may not have replayed the commit at the first read.
       const nudge = setInterval(() => this.wake(), 20);
