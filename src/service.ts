@@ -137,8 +137,10 @@ export class SearchService {
         this.logger.info({ dir: this.options.indexDir }, `no snapshot in ${this.options.indexDir}: indexing every article`);
         return { snapshot: 'missing', since: null };
       }
-      // Articles that changed while it was written were left out; they may sit before its position in the log.
-      const resumable = loaded.store === this.store.identity && loaded.dirty.size === 0 && loaded.position !== null;
+      // Articles that changed while it was written were left out of it, and every such change comes after
+      // its position in the log (the position was taken as the change tracker started), so the log brings
+      // them back: a snapshot written under writes resumes too.
+      const resumable = loaded.store === this.store.identity && loaded.position !== null;
       if (resumable) loaded.index.advanceTo(loaded.position);
       this.index.adopt(loaded.index);
       this.logger.info(

@@ -613,7 +613,7 @@ export class PostgresArticleStore implements ArticleStore {
 }
 
 /** The input that encodes back to `article` (the import command reads files into articles first). */
-export function articleInput(article: Article): ArticleInput {
+function articleInput(article: Article): ArticleInput {
   return { title: article.title, date: article.date, source: article.source, url: article.url, text: article.paragraphs.join('\n\n') };
 }
 

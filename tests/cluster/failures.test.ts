@@ -431,7 +431,7 @@ describe.runIf(available)('a cluster of two replicas behind nginx, under failure
       note(
         `b: killed pid ${pid}, down for ${Math.round(restartAt - killedAt)} ms; ${summarize(probes)}; ${resends()}; ` +
           `${acked.length} writes acknowledged (${duringOutage} while it was down, ${refused.length} refused); restart ready in ${Math.round(restartMs)} ms ` +
-          `(snapshot at change ${loaded!.seq}, caught up to ${indexed!.seq} reading ${indexed!.files} log entries)`,
+          `(snapshot at change ${loaded!.seq}, caught up to ${(indexed!.position as { seq: number }).seq} reading ${indexed!.files} log entries)`,
       );
     },
     SCALE.testMs,
