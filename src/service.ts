@@ -17,6 +17,7 @@ import type { ServiceStatus } from './http/status.js';
 import type { Logger } from './logger.js';
 import { Searcher } from './search/search.js';
 import { SynonymFile } from './search/synonym-file.js';
+import { EngineWarmUp } from './search/warm-up.js';
 
 export interface ServiceOptions {
   store: StoreConfig;
@@ -44,6 +45,7 @@ export class SearchService {
   readonly store: ArticleStore;
   readonly snapshots: SnapshotScheduler;
   readonly synonyms: SynonymFile | null;
+  readonly warmUp: EngineWarmUp;
   private ready = false;
 
   constructor(
@@ -55,6 +57,9 @@ export class SearchService {
     this.synonyms = synonyms;
     this.searcher = new Searcher(this.index, synonyms === null ? undefined : () => synonyms.current);
     this.indexer = new Indexer(this.index, logger);
+    this.warmUp = new EngineWarmUp(this.index, {
+      onDone: (r) => logger.info({ ...r }, `query engine warmed: block maxima of ${r.lists} posting lists (${r.postings} postings) in ${r.ms} ms, ${r.slices} slices`),
+    });
     this.store = createArticleStore(options.store, logger);
     const store = this.store;
     this.snapshots = new SnapshotScheduler(this.index, options.indexDir, logger, {
@@ -107,6 +112,7 @@ export class SearchService {
     const scan = await this.store.changesSince(since, this.index.knownVersions(), apply, { exclusive: true });
     this.indexer.lastChangeAt ??= new Date();
     this.ready = true;
+    this.warmUp.start();
     const ms = Math.round(performance.now() - started);
     if (snapshot !== 'loaded' || scan.upserts + scan.removals > 0) this.snapshots.changed(0);
     this.logger.info(
@@ -120,6 +126,7 @@ export class SearchService {
 
   /** Stops watching and writes any pending snapshot. */
   async stop(): Promise<void> {
+    this.warmUp.stop();
     await this.synonyms?.close();
     await this.store.close();
     await this.snapshots.flush();

@@ -93,6 +93,7 @@ export const searchParams = z
     facets: z.preprocess((value) => (value === '' ? undefined : value), z.literal('month', { message: 'facets must be month' }).optional()),
     suggest: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['0', '1'], { message: 'suggest must be 0 or 1' }).optional()),
     explain: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['0', '1'], { message: 'explain must be 0 or 1' }).optional()),
+    exactTotal: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['0', '1'], { message: 'exactTotal must be 0 or 1' }).optional()),
     after: changeSeq,
     fields: hitFields,
   })
@@ -126,5 +127,5 @@ export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.i
 
 /** The searcher's options from validated parameters. */
 export function searchOptions(p: SearchParams): SearchOptions {
-  return { limit: p.limit, offset: p.offset, group: p.group, sort: p.sort, from: p.from, to: p.to, facets: p.facets === 'month', suggest: p.suggest === '1', explain: p.explain === '1' };
+  return { limit: p.limit, offset: p.offset, group: p.group, sort: p.sort, from: p.from, to: p.to, facets: p.facets === 'month', suggest: p.suggest === '1', explain: p.explain === '1', exactTotal: p.exactTotal === '1' };
 }

@@ -14,6 +14,9 @@ export class CompactPostings implements Map<number, number> {
   private used = 0;
   private live = 0;
   private memberships = 0;
+  /** Counts every change; `layouts` only those that move slots or raise a frequency before the last slot. */
+  private changes = 0;
+  private layouts = 0;
   /**
    * Walks under way (forEach, iterators). A deletion during one must not compact the list — that would
    * shift slots under the walk and skip entries (MiniSearch's vacuum deletes from the lists it iterates) —
@@ -31,6 +34,20 @@ export class CompactPostings implements Map<number, number> {
    */
   get membershipVersion(): number {
     return this.memberships;
+  }
+
+  /**
+   * Counts changes other than appending at the end, editing the last slot and removing (a tombstone keeps
+   * its slot): a structure derived per slot range — the engine's block maxima — can be patched from its
+   * last block while this number stays, and must be built again when it moves.
+   */
+  get layoutVersion(): number {
+    return this.layouts;
+  }
+
+  /** Counts every change to the list. */
+  get changeCount(): number {
+    return this.changes;
   }
 
   get size(): number {
@@ -81,6 +98,7 @@ export class CompactPostings implements Map<number, number> {
 
   /** @param tf  at least 1 (MiniSearch deletes a posting rather than setting it to 0) */
   set(doc: number, tf: number): this {
+    this.changes++;
     const n = this.used;
     if (n === 0 || this.data[2 * (n - 1)]! < doc) {
       this.reserve(n + 1);
@@ -97,10 +115,12 @@ export class CompactPostings implements Map<number, number> {
         this.live++;
         this.memberships++;
       }
+      if (slot !== n - 1) this.layouts++;
       this.data[2 * slot + 1] = tf;
       return this;
     }
     const at = -slot - 1;
+    this.layouts++;
     this.reserve(n + 1);
     this.data.copyWithin(2 * at + 2, 2 * at, 2 * n);
     this.data[2 * at] = doc;
@@ -115,6 +135,7 @@ export class CompactPostings implements Map<number, number> {
     const slot = this.find(doc);
     if (slot < 0 || this.data[2 * slot + 1] === 0) return false;
     this.data[2 * slot + 1] = 0;
+    this.changes++;
     this.live--;
     this.memberships++;
     this.compactIfDue();
@@ -125,6 +146,8 @@ export class CompactPostings implements Map<number, number> {
     this.used = 0;
     this.live = 0;
     this.memberships++;
+    this.changes++;
+    this.layouts++;
     this.data = new Int32Array(4);
   }
 
@@ -193,6 +216,7 @@ export class CompactPostings implements Map<number, number> {
       kept++;
     }
     this.used = kept;
+    this.layouts++;
     if (kept * 4 < data.length / 2) this.data = data.slice(0, 2 * Math.max(2, kept * 2));
   }
 

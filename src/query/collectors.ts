@@ -39,16 +39,27 @@ export class TopDocs implements Collector {
    * far for a frequent word, and a call per posting cost more than the counting (and boxed every score).
    */
   floor = -Infinity;
+  /**
+   * Set by the engine when it skipped matches it could prove would not be kept (pruning): `total` then
+   * counts what was looked at, a lower bound of the matches.
+   */
+  skipped = false;
   private readonly docs: Int32Array;
   private readonly scores: Float64Array;
   /** By date: the day of each kept entry (the primary key). */
   private readonly days: Int32Array | null;
   private size = 0;
 
+  /**
+   * Matches counted exactly before the engine may skip what cannot get in (Elasticsearch's
+   * `track_total_hits`): Infinity counts every match.
+   */
+  exactUpTo = Infinity;
+
   constructor(
     private readonly k: number,
     private readonly idOf: (doc: number) => string,
-    private readonly order: SortOrder = 'relevance',
+    readonly order: SortOrder = 'relevance',
     private readonly values: DocValues | null = null,
   ) {
     this.docs = new Int32Array(Math.max(0, k));
@@ -57,7 +68,21 @@ export class TopDocs implements Collector {
     if (order === 'date' && values === null) throw new Error('TopDocs: ordering by date needs the index values');
   }
 
-  private dayOf(doc: number): DayNumber {
+  /** Whether k entries are kept: only then can a match be proved not to get in. */
+  get isFull(): boolean {
+    return this.k > 0 && this.size === this.k;
+  }
+
+  /**
+   * By date and full: the day of the worst entry kept. A match of an older article cannot get in, whatever
+   * its score (and need not be scored).
+   */
+  get floorDay(): number {
+    return this.days !== null && this.size === this.k && this.k > 0 ? this.days[0]! : -Infinity;
+  }
+
+  /** By date: the day a paragraph's article ranks by. */
+  dayOf(doc: number): DayNumber {
     return this.values!.firstDay(this.values!.articleOf(doc));
   }
 
@@ -158,16 +183,26 @@ export class DateFilter implements Collector {
   }
 
   collect(doc: number, score: number): void {
+    if (this.admits(doc)) this.next.collect(doc, score);
+  }
+
+  /** Whether `doc`'s article lies within the range; an undated one is counted as such. */
+  admits(doc: number): boolean {
     const article = this.values.articleOf(doc);
     const first = this.values.firstDay(article);
     if (first === UNDATED) {
       this.undatedParagraphs++;
       this.undated.add(article);
-      return;
+      return false;
     }
-    if (this.range.first !== null && first < this.range.first) return;
-    if (this.range.last !== null && this.values.lastDay(article) > this.range.last) return;
-    this.next.collect(doc, score);
+    if (this.range.first !== null && first < this.range.first) return false;
+    if (this.range.last !== null && this.values.lastDay(article) > this.range.last) return false;
+    return true;
+  }
+
+  /** The collector matches go on to. */
+  get then(): Collector {
+    return this.next;
   }
 }
 

@@ -10,7 +10,9 @@ import { scoringView, type ScoringView, type TermPostings } from '../index/minis
 import type { PositionStore } from '../index/positions.js';
 import { CompactPostings } from '../index/compact-postings.js';
 import { FIELDS, PARTS_BOOST, PARTS_FIELD, TEXT_FIELD, type SearchIndex } from '../index/search-index.js';
-import { TopDocs } from './collectors.js';
+import { BlockMaxima, BM25, FACTOR_CEILING } from './block-maxima.js';
+import { DateFilter, TopDocs } from './collectors.js';
+import { ListCursor, runConjunction, TermClause, type Conjunction, type ProbedClause, type PruningSink, type PruningStats } from './pruning.js';
 import { QueryError } from './query-error.js';
 import { foldQuery, type LeafQuery, type PhraseQuery, type Query } from './tree.js';
 
@@ -26,9 +28,8 @@ export interface MatchReport {
   phrases: Array<{ from: number; to: number }>;
 }
 
-// MiniSearch 7.2's defaults, which our index uses unchanged (miniSearchOptions sets none of them). The
-// equivalence test (tests/query/engine.test.ts) fails if they ever disagree with MiniSearch.
-const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+// BM25 takes MiniSearch 7.2's defaults (block-maxima.ts), which our index uses unchanged (miniSearchOptions
+// sets none of them). The equivalence test (tests/query/engine.test.ts) fails if they ever disagree with MiniSearch.
 const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
 /**
@@ -42,6 +43,11 @@ export const MAX_EXPANSIONS = 1_000;
  * look-up for every candidate the term does not hold (most of them, for two frequent words).
  */
 const MIN_POSTINGS_FOR_BITS = 1024;
+/**
+ * Lists at least this long get their block maxima built ahead of queries (search/warm-up.ts); shorter ones
+ * on first use, which costs about what walking them once does.
+ */
+export const MIN_POSTINGS_FOR_PRUNING = 1024;
 /** Parts postings are looked up by binary search: a bitset pays off on shorter lists than a hash map's. */
 const MIN_PARTS_POSTINGS_FOR_BITS = 64;
 const MIN_PROBES_FOR_BITS = 256;
@@ -156,6 +162,10 @@ interface Plan {
   prepareProbes(ev: Evaluation, probes: number): void;
   /** The BM25 parts of every scoring term `doc` holds (excluded words score nothing and are left out). */
   explain(ev: Evaluation, doc: number, out: TermScore[]): void;
+  /** The query terms it can match, one bit each (what a match's quality factor counts). */
+  readonly termBits: number;
+  /** A bound of the summed score it adds to any document (before the quality factor): for pruning. */
+  maxScore(ev: Evaluation): number;
 }
 
 /** One term's share of a paragraph's score: MiniSearch's BM25 and what went into it. */
@@ -205,6 +215,7 @@ class TermPlan implements Plan {
   private bits: Array<Uint32Array | null> | null = null;
   /** One term, in the text field and perhaps also in the parts field (its expansions are at most those two). */
   readonly isOneTerm: boolean;
+  readonly termBits: number;
 
   constructor(
     readonly expansions: Expansion[],
@@ -214,6 +225,7 @@ class TermPlan implements Plan {
     for (const e of expansions) size += e.postings.size;
     this.size = size;
     this.isOneTerm = expansions.length === 1 || (expansions.length === 2 && expansions[0]!.term === expansions[1]!.term);
+    this.termBits = bit;
     // One term's probe is a bit test per field once probes are many (prepareProbes): as cheap as one look-up.
     this.probeCost = this.isOneTerm ? 1 : expansions.length;
   }
@@ -221,6 +233,30 @@ class TermPlan implements Plan {
   /** One exact term in one field: its postings are its matches, one per document. */
   get isSingleTerm(): boolean {
     return this.expansions.length === 1;
+  }
+
+  maxScore(ev: Evaluation): number {
+    // One term: its lists' largest block maxima. Many (a prefix, a typo): the factor no posting exceeds —
+    // building maxima for hundreds of expansions would cost what evaluating them costs.
+    let max = 0;
+    for (const e of this.expansions) {
+      const factor = this.isOneTerm ? ev.engine.blockMaxima(e.postings, e.field).listMax : FACTOR_CEILING;
+      max += e.weight * e.idf * factor;
+    }
+    return max;
+  }
+
+  /**
+   * A cursor clause over its lists (one term only). Checked for about `probes` candidates, a long list
+   * answers most of them by its membership bitset before its cursor moves.
+   */
+  clause(ev: Evaluation, probes: number): TermClause {
+    const lists = this.expansions.map((e) => new ListCursor(compact(e.postings), ev.engine.blockMaxima(e.postings, e.field), e.weight * e.idf));
+    const expansions = this.expansions;
+    const wanted = probes >= MIN_PROBES_FOR_BITS && this.expansions.some((e) => e.postings.size >= MIN_POSTINGS_FOR_BITS);
+    // A bitset per list, or none at all: a document outside every bitset is outside the clause.
+    const bits = wanted ? this.expansions.map((e) => ev.engine.membership(e.postings)) : null;
+    return new TermClause(lists, (i, tf, doc) => expansions[i]!.weight * ev.bm25(expansions[i]!.idf, tf, doc, expansions[i]!.field), this.bit, bits);
   }
 
   /**
@@ -387,9 +423,16 @@ class OrPlan implements Plan {
   readonly size: number;
   readonly probeCost: number;
 
+  readonly termBits: number;
+
   constructor(readonly children: Plan[]) {
     this.size = children.reduce((n, c) => n + c.size, 0);
     this.probeCost = children.reduce((n, c) => n + c.probeCost, 0);
+    this.termBits = children.reduce((bits, c) => bits | c.termBits, 0);
+  }
+
+  maxScore(ev: Evaluation): number {
+    return this.children.reduce((n, c) => n + c.maxScore(ev), 0);
   }
 
   enumerate(ev: Evaluation): DocList {
@@ -442,8 +485,9 @@ class OrPlan implements Plan {
 class AndPlan implements Plan {
   readonly size: number;
   readonly probeCost: number;
-  /** Most selective first: it bounds the candidates, and probes fail early on it. */
-  private readonly children: Plan[];
+  /** Most selective first: it bounds the candidates, and probes fail early on it. Scores add in this order. */
+  readonly children: Plan[];
+  readonly termBits: number;
 
   /**
    * @param children  what must match (at least one)
@@ -451,11 +495,16 @@ class AndPlan implements Plan {
    */
   constructor(
     children: Plan[],
-    private readonly exclusions: Plan[] = [],
+    readonly exclusions: Plan[] = [],
   ) {
     this.children = [...children].sort((a, b) => a.size - b.size);
+    this.termBits = this.children.reduce((bits, c) => bits | c.termBits, 0);
     this.size = this.children[0]!.size;
     this.probeCost = this.children.reduce((n, c) => n + c.probeCost, 0) + exclusions.reduce((n, c) => n + c.probeCost, 0);
+  }
+
+  maxScore(ev: Evaluation): number {
+    return this.children.reduce((n, c) => n + c.maxScore(ev), 0);
   }
 
   enumerate(ev: Evaluation): DocList {
@@ -626,8 +675,10 @@ class PhrasePlan implements Plan {
   /** Decoded symbols of the paragraph being checked. */
   private scratch = new Int32Array(256);
 
+  readonly termBits: number;
+
   constructor(
-    private readonly words: AndPlan,
+    readonly words: AndPlan,
     wordSlots: Array<{ slot: number; plan: Plan }>,
     private readonly slots: SlotMatcher[],
     private readonly positions: PositionStore,
@@ -645,6 +696,16 @@ class PhrasePlan implements Plan {
     if (this.anchor >= 0) this.anchorMask = Math.imul(this.anchorBytes[0]!, 0x01010101);
     // A check reads a paragraph's positions: about as dear as a few look-ups.
     this.probeCost = words.probeCost + 4;
+    this.termBits = words.termBits;
+  }
+
+  maxScore(ev: Evaluation): number {
+    return this.size === 0 ? 0 : this.words.maxScore(ev);
+  }
+
+  /** Whether the phrase occurs in `doc` (whose words it is known to hold). */
+  occursIn(doc: number): boolean {
+    return this.size > 0 && this.occurs(doc);
   }
 
   enumerate(ev: Evaluation): DocList {
@@ -858,6 +919,8 @@ function decodeAt(bytes: Uint8Array, at: number): number {
 const NOTHING: Plan = {
   size: 0,
   probeCost: 0,
+  termBits: 0,
+  maxScore: () => 0,
   enumerate: (ev) => ev.list(0),
   probe: () => false,
   collect: () => false,
@@ -887,8 +950,17 @@ class SlotSet {
   }
 }
 
+/**
+ * A lead word walked in place of the most selective clause may have at most this many times its postings
+ * (a phrase or a synonym OR can be the most selective clause, and is not walked by cursor).
+ */
+const MAX_LEAD_RATIO = 2;
+
 /** A query bound to one index generation: run it into collectors, and ask what a match matched on. */
 export class CompiledQuery {
+  /** What the last `run` did when it was evaluated document at a time (null: it was evaluated exhaustively). */
+  lastRun: PruningStats | null = null;
+
   constructor(
     private readonly engine: QueryEngine,
     private readonly plan: Plan,
@@ -899,14 +971,24 @@ export class CompiledQuery {
     return this.engine.view.documentIds.get(doc)!;
   }
 
-  /** Hands every match, with its final score, to `collector`. */
+  /**
+   * Hands every match, with its final score, to `collector` — or, into a top k (perhaps behind a date filter)
+   * whose `exactUpTo` has been counted, only those that could still get in (the rest are counted no further).
+   */
   run(collector: Collector): void {
     const engine = this.engine;
     engine.ensureCapacity();
     const ev = new Evaluation(engine);
     engine.resetPool();
+    this.lastRun = null;
     const plan = this.plan;
-    if (plan instanceof TermPlan && plan.isOneTerm) {
+    const sink = pruningSink(collector);
+    const conjunction = sink === null ? null : this.conjunction(ev);
+    if (conjunction !== null) {
+      const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0 };
+      runConjunction(conjunction, sink!, stats);
+      this.lastRun = stats;
+    } else if (plan instanceof TermPlan && plan.isOneTerm) {
       // One term (the commonest query): straight from its postings into the collector, no list in between.
       plan.collectInto(ev, collector);
     } else {
@@ -921,6 +1003,73 @@ export class CompiledQuery {
       } else for (let i = 0; i < list.length; i++) collector.collect(docs[i]!, scores[i]! * popcount(masks[i]!));
     }
     engine.resetPool();
+  }
+
+  /**
+   * The plan as a conjunction walked document at a time from one word's postings, or null when it has no
+   * such shape (an OR at the top, a lone prefix or typo word, only phrases or ORs more selective than any word).
+   */
+  private conjunction(ev: Evaluation): Conjunction | null {
+    const plan = this.plan;
+    let children: Plan[];
+    let exclusions: Plan[] = [];
+    let check: ((doc: number) => boolean) | null = null;
+    if (plan instanceof TermPlan) children = [plan];
+    else if (plan instanceof AndPlan) {
+      children = plan.children;
+      exclusions = plan.exclusions;
+    } else if (plan instanceof PhrasePlan) {
+      if (plan.size === 0) return null;
+      children = plan.words.children;
+      check = (doc) => plan.occursIn(doc);
+    } else return null;
+    let lead = -1;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      if (child instanceof TermPlan && child.isOneTerm && (lead < 0 || child.size < children[lead]!.size)) lead = i;
+    }
+    if (lead < 0 || children[lead]!.size > MAX_LEAD_RATIO * children[0]!.size) return null;
+    const probes = children[lead]!.size;
+    // A clause that is cheaper to walk once than to probe for every candidate — a prefix or typo word with
+    // many expansions, a frequent OR — is walked by the exhaustive evaluation (AndPlan.enumerate decides so
+    // too): then that is the faster one.
+    for (const child of [...children, ...exclusions]) {
+      if (!(child instanceof TermPlan && child.isOneTerm) && child.size <= probes * child.probeCost) return null;
+    }
+    const clauses = children.map((child, i): Conjunction['clauses'][number] => {
+      if (child instanceof TermPlan && child.isOneTerm) return { term: child.clause(ev, i === lead ? 0 : probes) };
+      if (i === lead) throw new Error('query engine: the lead clause is not one word');
+      child.prepareProbes(ev, probes);
+      const probed: ProbedClause = {
+        score: 0,
+        mask: 0,
+        max: child.maxScore(ev),
+        probe(doc: number): boolean {
+          ev.score = 0;
+          ev.mask = 0;
+          const found = child.probe(ev, doc);
+          this.score = ev.score;
+          this.mask = ev.mask;
+          return found;
+        },
+      };
+      return { probed };
+    });
+    for (const exclusion of exclusions) exclusion.prepareProbes(ev, probes);
+    const excluded =
+      exclusions.length === 0
+        ? null
+        : (doc: number): boolean => {
+            for (const exclusion of exclusions) {
+              ev.score = 0;
+              ev.mask = 0;
+              if (exclusion.probe(ev, doc)) return true;
+            }
+            return false;
+          };
+    const bits = children.reduce((b, c) => b | c.termBits, 0);
+    const knownTotal = plan instanceof TermPlan ? unionSize(plan.expansions.map((e) => compact(e.postings))) : null;
+    return { clauses, lead, excluded, check, maxQuality: popcount(bits), knownTotal };
   }
 
   /** What a matching document matched on (index terms outside phrases, deduplicated; phrase windows); null if it does not match. */
@@ -972,6 +1121,10 @@ export class QueryEngine {
    */
   private readonly pool: DocList[] = [];
   private borrowed = 0;
+  /** Block maxima by postings list (kept while the list lives; patched as it grows). */
+  private readonly maxima = new WeakMap<Map<number, number>, BlockMaxima>();
+  /** Block maxima built from the start (not patched), over this engine's life: for tests and the benchmark. */
+  maximaBuilt = 0;
   /** Bitsets by postings list, with the list's membership version they were built at. */
   private readonly bitsets = new Map<Map<number, number>, { bits: Uint32Array; version: number }>();
 
@@ -1094,6 +1247,24 @@ export class QueryEngine {
     return bits;
   }
 
+  /**
+   * @internal The block maxima of a posting list of `field`, built on first use and brought up to date with
+   * the list and the field's average length at every use after (see BlockMaxima.refresh).
+   */
+  blockMaxima(postings: Map<number, number>, field: number): BlockMaxima {
+    // The field-length caches must cover every short id (outside a query too: the warm-up builds maxima).
+    this.ensureCapacity();
+    const average = this.view.averageFieldLength(field);
+    let maxima = this.maxima.get(postings);
+    if (maxima === undefined) {
+      const lengthOf = field === TEXT_FIELD ? (doc: number) => this.fieldLengthOf(doc) : (doc: number) => this.partsLengthOf(doc);
+      maxima = BlockMaxima.build(compact(postings), lengthOf, average);
+      this.maxima.set(postings, maxima);
+      this.maximaBuilt++;
+    } else if (maxima.refresh(average)) this.maximaBuilt++;
+    return maxima;
+  }
+
   /** @internal */
   borrowList(capacity: number): DocList {
     const i = this.borrowed++;
@@ -1196,6 +1367,42 @@ function termsOf(plan: Plan): string[] {
   if (plan instanceof TermPlan) return distinct(plan.expansions.map((e) => e.term));
   if (plan instanceof OrPlan) return plan.children.flatMap(termsOf);
   return [];
+}
+
+/** The top k (perhaps behind a date filter) that matches may be pruned for, or null for any other collector. */
+function pruningSink(collector: Collector): PruningSink | null {
+  let filter: DateFilter | null = null;
+  let top: Collector = collector;
+  if (top instanceof DateFilter) {
+    filter = top;
+    top = top.then;
+  }
+  if (!(top instanceof TopDocs)) return null;
+  const t = top;
+  return { top: t, filter, exactUpTo: t.exactUpTo, dayOf: t.order === 'date' ? (doc) => t.dayOf(doc) : null };
+}
+
+/** Documents in either of one or two posting lists: the smaller one's galloped through the larger. */
+function unionSize(lists: CompactPostings[]): number {
+  if (lists.length === 1) return lists[0]!.size;
+  const [a, b] = lists[0]!.size <= lists[1]!.size ? [lists[0]!, lists[1]!] : [lists[1]!, lists[0]!];
+  const raw = a.raw;
+  const n = a.rawLength;
+  let both = 0;
+  // A plain scale of 1: only membership is asked, never a score or a bound.
+  const cursor = new ListCursor(b, null, 1);
+  for (let i = 0; i < n; i += 2) {
+    if (raw[i + 1] === 0) continue;
+    cursor.advance(raw[i]!);
+    if (cursor.doc === raw[i]) both++;
+  }
+  return a.size + b.size - both;
+}
+
+/** The index keeps every posting list compact (minisearch-internals.ts): anything else is a broken invariant. */
+function compact(postings: Map<number, number>): CompactPostings {
+  if (!(postings instanceof CompactPostings)) throw new Error('query engine: postings are not CompactPostings');
+  return postings;
 }
 
 /** The strings once each, in order (a few terms: a scan beats a Set). */

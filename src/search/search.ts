@@ -28,6 +28,11 @@ export const MAX_LIMIT = 100;
 export const MAX_OFFSET = 10_000;
 /** Longest query accepted, in characters. */
 export const MAX_QUERY_LENGTH = 500;
+/**
+ * Matches counted exactly before the engine may skip what cannot reach the page (Elasticsearch's default
+ * `track_total_hits`): beyond it `total` is a lower bound (`totalRelation: "gte"`) unless `exactTotal` asks.
+ */
+export const TOTAL_EXACT_UP_TO = 10_000;
 
 export type Grouping = 'paragraph' | 'article';
 
@@ -50,6 +55,8 @@ export interface SearchOptions {
   suggest?: boolean;
   /** Take each hit's score apart (`explanation`): which term matched which word and how, with BM25's parts. */
   explain?: boolean;
+  /** Count every match, however many (else beyond TOTAL_EXACT_UP_TO the total may be a lower bound). */
+  exactTotal?: boolean;
 }
 
 export interface SearchHit {
@@ -92,6 +99,11 @@ interface ResponseBase {
   query: string;
   /** Matches in all: paragraphs, or articles when grouped (after a fallback, those matching any word). */
   total: number;
+  /**
+   * `eq`: `total` is exact. `gte`: at least `total` (past TOTAL_EXACT_UP_TO the engine skipped matches that
+   * could not reach the page, uncounted); `exactTotal` always counts all. Grouped and month counts are exact.
+   */
+  totalRelation: 'eq' | 'gte';
   tookMs: number;
   /** True when no paragraph held every word of a plain query, and the hits hold any of them. */
   fallback: boolean;
@@ -152,6 +164,7 @@ interface Outcome {
   compiled: CompiledQuery | null;
   total: number;
   paragraphTotal: number;
+  exact: boolean;
   top: RankedDoc[];
   groups: ReturnType<ArticleGroups['page']>;
   months: MonthCounts | null;
@@ -194,6 +207,7 @@ export class Searcher {
     const base: ResponseBase = {
       query: text,
       total: outcome.total,
+      totalRelation: outcome.exact ? 'eq' : 'gte',
       tookMs: 0,
       fallback,
       approximate: outcome.total > 0 ? prepared.approximate : [],
@@ -304,7 +318,7 @@ export class Searcher {
 
   /** Runs a query into the collector chain the options ask for. */
   private run(query: Query | null, options: SearchOptions): Outcome {
-    const empty: Outcome = { compiled: null, total: 0, paragraphTotal: 0, top: [], groups: [], months: null, filter: null };
+    const empty: Outcome = { compiled: null, total: 0, paragraphTotal: 0, exact: true, top: [], groups: [], months: null, filter: null };
     if (query === null) return empty;
     const engine = engineFor(this.index);
     const compiled = engine.compile(query);
@@ -315,6 +329,7 @@ export class Searcher {
     // The chain, last link first: what keeps results, what counts months, what filters dates.
     const groups = grouped ? new ArticleGroups(values, idOf) : null;
     const top = grouped ? null : new TopDocs(options.offset + options.limit, idOf, sort, values);
+    if (top !== null && !options.exactTotal) top.exactUpTo = TOTAL_EXACT_UP_TO;
     // Paragraphs are counted by the top-k itself; grouped, a counter in front of the groups counts them.
     const counter = groups ? new Counter(groups) : null;
     const keep: Collector = counter ?? top!;
@@ -335,6 +350,7 @@ export class Searcher {
       compiled,
       total: groups ? groups.total : top!.total,
       paragraphTotal: counter ? counter.count : top!.total,
+      exact: top === null || !top.skipped,
       top: top ? top.sorted() : [],
       groups: groups ? groups.page(options.offset, options.limit, sort) : [],
       months: monthsOut,

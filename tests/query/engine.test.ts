@@ -298,9 +298,10 @@ describe('engine', () => {
 
     it('probes frequent terms through membership bitsets, built once and rebuilt when the index changes', () => {
       const built = vi.spyOn(QueryEngine.prototype, 'membership');
-      // Both terms are frequent enough for bitsets (over 1,024 postings, probed over 256 times).
+      // Both terms are frequent enough for bitsets (over 1,024 postings, probed over 256 times). Two words
+      // are walked by cursors, not probed: an OR is probed, through bitsets.
       expect(index.documentFrequency(terms[1]!)).toBeGreaterThan(1024);
-      const both = tree({ and: [terms[0]!, terms[1]!] });
+      const both = tree({ and: [terms[0]!, { or: [terms[1]!, terms[2]!] }] });
       expectSameTopK(index, both, 10);
       expect(built).toHaveBeenCalled();
       const changed = changedIndex(generatedArticles(1500, 42));
@@ -318,7 +319,9 @@ describe('engine', () => {
 
     it('keeps a term\'s bitset through changes to other terms\' lists, and rebuilds it when its own list changes', () => {
       const changed = changedIndex(generatedArticles(1500, 43));
-      const both = tree({ and: [terms[0]!, terms[1]!] });
+      // The OR is probed (two plain words are walked by cursors instead, without bitsets).
+      const both = tree({ and: [terms[0]!, { or: [terms[1]!, terms[2]!] }] });
+      const pair = tree({ and: [terms[0]!, terms[1]!] });
       const built = vi.spyOn(QueryEngine.prototype, 'membership');
       const bitsetsOf = () => {
         top(changed, both, 10);
@@ -333,7 +336,7 @@ describe('engine', () => {
       expect(bitsetsOf().every((bits) => first.includes(bits))).toBe(true);
       expectSameTopK(changed, both, 10);
       // One with both: their lists changed, so their bitsets are built again, and the new paragraph is found.
-      const text = changed.getParagraph(top(changed, both, 1).matches[0]!.id)!.text;
+      const text = changed.getParagraph(top(changed, pair, 1).matches[0]!.id)!.text;
       changed.addArticle({ id: 'zzz-beide', title: 'Beide', date: null, source: null, url: null, paragraphs: [text] });
       expect(bitsetsOf().some((bits) => !first.includes(bits))).toBe(true);
       expectSameTopK(changed, both, 10);

@@ -1,0 +1,318 @@
+/**
+ * Document-at-a-time evaluation of a conjunction with dynamic pruning (block-max MaxScore): cursors over the
+ * words' posting lists leapfrog to common documents, and once the top k is full and the total has been
+ * counted as far as it must be exact, whole blocks whose score bound cannot reach the top k are skipped
+ * unread. The top k stays exactly the exhaustive one; DESIGN.md ("Pruning") explains the bounds.
+ */
+import type { CompactPostings } from '../index/compact-postings.js';
+import { BlockMaxima } from './block-maxima.js';
+import type { DateFilter, TopDocs } from './collectors.js';
+
+/** Past the last short id: an exhausted cursor's document. */
+export const END = 0x7fffffff;
+
+/** One posting list walked in short-id order, with the score bound of the block it is in. */
+export class ListCursor {
+  private readonly raw: Int32Array;
+  private readonly n: number;
+  /** Index into `raw` of the current slot (an even number). */
+  private i = 0;
+
+  /**
+   * @param scale  the list's weight × IDF: a posting scores `scale × factor`
+   */
+  constructor(
+    postings: CompactPostings,
+    /** Null for a cursor used for membership only (no bound asked). */
+    private readonly maxima: BlockMaxima | null,
+    readonly scale: number,
+  ) {
+    this.raw = postings.raw;
+    this.n = postings.rawLength;
+    this.settle();
+  }
+
+  /** The current document, or END. */
+  get doc(): number {
+    return this.i < this.n ? this.raw[this.i]! : END;
+  }
+
+  get tf(): number {
+    return this.raw[this.i + 1]!;
+  }
+
+  /** Moves to the first live posting at or after `target` (galloping, then a binary search). */
+  advance(target: number): void {
+    const raw = this.raw;
+    const n = this.n;
+    let i = this.i;
+    if (i >= n || raw[i]! >= target) return;
+    let step = 2;
+    let lo = i;
+    while (i + step < n && raw[i + step]! < target) {
+      lo = i + step;
+      step *= 2;
+    }
+    // raw[lo] < target; the first slot ≥ target is in (lo, min(lo + step, n)].
+    let hi = Math.min(i + step, n);
+    lo += 2;
+    while (lo < hi) {
+      const mid = lo + (((hi - lo) >>> 2) << 1);
+      if (raw[mid]! < target) lo = mid + 2;
+      else hi = mid;
+    }
+    this.i = lo;
+    this.settle();
+  }
+
+  /** The largest score any posting of the current block can have (0 when exhausted). */
+  get blockBound(): number {
+    return this.i < this.n ? this.scale * this.maxima!.maxima[BlockMaxima.blockOf(this.i >>> 1)]! : 0;
+  }
+
+  /** The last short id of the current block (END when exhausted). */
+  get blockLast(): number {
+    return this.i < this.n ? this.maxima!.lastDocs[BlockMaxima.blockOf(this.i >>> 1)]! : END;
+  }
+
+  /** Steps over removed postings (frequency 0). */
+  private settle(): void {
+    while (this.i < this.n && this.raw[this.i + 1] === 0) this.i += 2;
+  }
+}
+
+/**
+ * One word of the query as a clause: its posting list in the text field and perhaps in the parts field
+ * (compound parts), which a document matches if it is in either. Scores text then parts, as MiniSearch adds.
+ */
+export class TermClause {
+  constructor(
+    readonly lists: ListCursor[],
+    /** BM25 of a posting of list `i` for document `doc` and frequency `tf`, computed as the engine scores it. */
+    private readonly scoreOf: (list: number, tf: number, doc: number) => number,
+    readonly bit: number,
+    /** Membership bitsets of its lists (all or none): a bit test before a cursor step. */
+    private readonly bits: Uint32Array[] | null = null,
+  ) {}
+
+  /** False when `doc` is certainly not in the clause (its bitsets say so); true when it may be. */
+  mayHold(doc: number): boolean {
+    const bits = this.bits;
+    if (bits === null) return true;
+    const word = doc >>> 5;
+    const mask = 1 << (doc & 31);
+    for (let i = 0; i < bits.length; i++) if ((bits[i]![word]! & mask) !== 0) return true;
+    return false;
+  }
+
+  get doc(): number {
+    let doc = END;
+    for (const list of this.lists) if (list.doc < doc) doc = list.doc;
+    return doc;
+  }
+
+  advance(target: number): void {
+    for (const list of this.lists) list.advance(target);
+  }
+
+  /** The score of `doc`, the current document. */
+  score(doc: number): number {
+    let score = 0;
+    let first = true;
+    for (let i = 0; i < this.lists.length; i++) {
+      const list = this.lists[i]!;
+      if (list.doc !== doc) continue;
+      const s = this.scoreOf(i, list.tf, doc);
+      score = first ? s : score + s;
+      first = false;
+    }
+    return score;
+  }
+
+  /** A bound of the score of any document from the current one to `blockLast`. */
+  get blockBound(): number {
+    let bound = 0;
+    for (const list of this.lists) bound += list.blockBound;
+    return bound;
+  }
+
+  get blockLast(): number {
+    let last = END;
+    for (const list of this.lists) if (list.blockLast < last) last = list.blockLast;
+    return last;
+  }
+}
+
+/** A clause of any other shape (a phrase, an OR, a prefix or typo word): probed, bounded by its maximum. */
+export interface ProbedClause {
+  /** Whether `doc` matches; if it does, `score` and `mask` hold what it adds. */
+  probe(doc: number): boolean;
+  score: number;
+  mask: number;
+  /** A bound of its score for any document. */
+  readonly max: number;
+}
+
+/** What a conjunction is made of, in the engine's order (most selective first): that is the order scores add in. */
+export interface Conjunction {
+  /** Each clause, in scoring order; exactly one kind per position. */
+  clauses: Array<{ term: TermClause; probed?: undefined } | { term?: undefined; probed: ProbedClause }>;
+  /** Position (in `clauses`) of the term clause whose postings are walked: the rarest word. */
+  lead: number;
+  /** Whether `doc` holds an excluded word. */
+  excluded: ((doc: number) => boolean) | null;
+  /** A last check of a candidate that matches every clause (a phrase's positions). */
+  check: ((doc: number) => boolean) | null;
+  /** The most distinct query terms a match can have: what its summed score is multiplied by at most. */
+  maxQuality: number;
+  /**
+   * The number of matches when it is known without walking them (one word, no filter): then pruning starts at
+   * once and the total is still exact.
+   */
+  knownTotal: number | null;
+}
+
+/** Where matches go: a top k by relevance or date, perhaps behind a date filter. */
+export interface PruningSink {
+  top: TopDocs;
+  filter: DateFilter | null;
+  /** Matches counted exactly before any is skipped (Elasticsearch's track_total_hits). */
+  exactUpTo: number;
+  /** By date: the day of a paragraph's article. */
+  dayOf: ((doc: number) => number) | null;
+}
+
+/** Counts of what one evaluation did, for tests and the benchmark. */
+export interface PruningStats {
+  /** Candidates of the lead clause looked at (matched or not). */
+  candidates: number;
+  /** Blocks of the lead clause skipped because their bound could not reach the top k. */
+  skippedBlocks: number;
+  /** Candidates skipped one by one (their bound, or their date, could not reach the top k). */
+  skippedDocs: number;
+}
+
+function popcount(mask: number): number {
+  let n = mask - ((mask >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24 || 1;
+}
+
+/**
+ * Evaluates a conjunction into `sink`: every match collected while fewer than `exactUpTo` have been counted;
+ * after that, what cannot enter the top k is skipped without being read (and the total becomes a lower bound).
+ */
+export function runConjunction(c: Conjunction, sink: PruningSink, stats: PruningStats): void {
+  const { clauses, lead: leadAt, excluded, check, maxQuality } = c;
+  const { top, filter, dayOf } = sink;
+  const knownTotal = filter === null ? c.knownTotal : null;
+  const exactUpTo = knownTotal !== null ? 0 : sink.exactUpTo;
+  const lead = clauses[leadAt]!.term!;
+  const others = clauses.map((_, i) => i).filter((i) => i !== leadAt);
+  // Word clauses first (a cursor step), then probed ones by their order (cheapest first is the engine's).
+  others.sort((a, b) => (clauses[a]!.term ? 0 : 1) - (clauses[b]!.term ? 0 : 1));
+  const scores = new Float64Array(clauses.length);
+  const masks = new Int32Array(clauses.length);
+  let probedMax = 0;
+  for (const clause of clauses) if (clause.probed) probedMax += clause.probed.max;
+  const byDate = dayOf !== null;
+  let windowLast = -1;
+  let windowBound = Infinity;
+
+  let doc = lead.doc;
+  outer: while (doc !== END) {
+    const pruning = top.total >= exactUpTo && top.isFull;
+    if (pruning && byDate) {
+      // Newest first: an article older than the worst kept cannot get in, whatever its score.
+      if (dayOf(doc) < top.floorDay) {
+        top.skipped = true;
+        stats.skippedDocs++;
+        lead.advance(doc + 1);
+        doc = lead.doc;
+        continue;
+      }
+    } else if (pruning) {
+      if (doc > windowLast) {
+        // A window ends where the first of the clauses' current blocks ends; its bound sums theirs.
+        let bound = lead.blockBound;
+        let last = lead.blockLast;
+        for (const o of others) {
+          const term = clauses[o]!.term;
+          if (term === undefined) continue;
+          term.advance(doc);
+          if (term.doc === END) break outer; // a required word has no posting left: nothing more matches
+          bound += term.blockBound;
+          if (term.blockLast < last) last = term.blockLast;
+        }
+        windowBound = (bound + probedMax) * maxQuality;
+        windowLast = last;
+      }
+      if (windowBound < top.floor) {
+        top.skipped = true;
+        stats.skippedBlocks++;
+        lead.advance(windowLast + 1);
+        doc = lead.doc;
+        continue;
+      }
+    }
+    stats.candidates++;
+    // Every other clause must hold `doc`: a word clause leapfrogs the lead forward to its own next posting.
+    let mask = lead.bit;
+    for (const o of others) {
+      const clause = clauses[o]!;
+      const term = clause.term;
+      if (term !== undefined) {
+        if (!term.mayHold(doc)) {
+          lead.advance(doc + 1);
+          doc = lead.doc;
+          continue outer;
+        }
+        term.advance(doc);
+        const at = term.doc;
+        if (at !== doc) {
+          if (at === END) break outer;
+          lead.advance(at);
+          doc = lead.doc;
+          continue outer;
+        }
+        masks[o] = term.bit;
+      } else {
+        const probed = clause.probed!;
+        if (!probed.probe(doc)) {
+          lead.advance(doc + 1);
+          doc = lead.doc;
+          continue outer;
+        }
+        scores[o] = probed.score;
+        masks[o] = probed.mask;
+      }
+      mask |= masks[o]!;
+    }
+    if ((excluded !== null && excluded(doc)) || (check !== null && !check(doc)) || (filter !== null && !filter.admits(doc))) {
+      lead.advance(doc + 1);
+      doc = lead.doc;
+      continue;
+    }
+    if (byDate && top.isFull && dayOf(doc) < top.floorDay) {
+      top.pass(); // counted, never scored: it cannot be among the newest k
+    } else {
+      scores[leadAt] = lead.score(doc);
+      for (const o of others) {
+        const term = clauses[o]!.term;
+        if (term !== undefined) scores[o] = term.score(doc);
+      }
+      // Summed in the engine's clause order, so the score is the exhaustive evaluation's to the last bit.
+      let sum = scores[0]!;
+      for (let i = 1; i < clauses.length; i++) sum += scores[i]!;
+      const score = sum * popcount(mask);
+      if (!byDate && score < top.floor) top.pass();
+      else top.collect(doc, score);
+    }
+    lead.advance(doc + 1);
+    doc = lead.doc;
+  }
+  if (knownTotal !== null) {
+    top.total = knownTotal;
+    top.skipped = false;
+  }
+}

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CompactPostings } from '../../src/index/compact-postings.js';
+import { BLOCK_SIZE, BlockMaxima, termFactor } from '../../src/query/block-maxima.js';
+
+/** Every live posting's factor is within its block's maximum, and each block ends at its last slot's id. */
+function expectBounds(postings: CompactPostings, maxima: BlockMaxima, lengthOf: (doc: number) => number, average: number): void {
+  const raw = postings.raw;
+  const used = postings.rawLength >>> 1;
+  expect(maxima.blocks).toBe(Math.ceil(used / BLOCK_SIZE));
+  for (let slot = 0; slot < used; slot++) {
+    const block = BlockMaxima.blockOf(slot);
+    const tf = raw[2 * slot + 1]!;
+    if (tf > 0) expect(termFactor(tf, lengthOf(raw[2 * slot]!), average)).toBeLessThanOrEqual(maxima.maxima[block]!);
+    if (slot === used - 1 || (slot + 1) % BLOCK_SIZE === 0) expect(maxima.lastDocs[block]).toBe(raw[2 * slot]);
+  }
+}
+
+describe('BlockMaxima', () => {
+  it('bounds every posting of its block through appends, frequency edits, removals, inserts and a changing average', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('append' as const), n: fc.integer({ min: 1, max: 300 }), tf: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('edit-last' as const), tf: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), tf: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({ kind: fc.constant('average' as const), factor: fc.double({ min: 0.5, max: 1.5, noNaN: true }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 1000 }), (ops, seed) => {
+        const postings = new CompactPostings();
+        const lengths = new Map<number, number>();
+        const lengthOf = (doc: number) => lengths.get(doc)!;
+        let next = 0;
+        let average = 20;
+        const add = (doc: number, tf: number) => {
+          lengths.set(doc, 1 + ((doc * 31 + seed) % 60));
+          postings.set(doc, tf);
+        };
+        add(next, 1);
+        next += 2;
+        const maxima = BlockMaxima.build(postings, lengthOf, average);
+        for (const o of ops) {
+          if (o.kind === 'append') for (let i = 0; i < o.n; i++, next += 2) add(next, 1 + ((next + i) % o.tf));
+          else if (o.kind === 'edit-last') postings.set(next - 2, o.tf);
+          else if (o.kind === 'remove') {
+            const docs = [...postings.keys()];
+            if (docs.length > 1) postings.delete(docs[o.at % docs.length]!);
+          } else if (o.kind === 'insert') {
+            const doc = 2 * (o.at % Math.max(1, next / 2)) + 1; // odd ids fall between the appended ones
+            if (!lengths.has(doc)) add(doc, o.tf);
+          } else average *= o.factor;
+          maxima.refresh(average);
+          expectBounds(postings, maxima, lengthOf, average);
+        }
+      }),
+      { numRuns: 150, seed: 1201 },
+    );
+  });
+
+  it('patches only from its last block when postings are appended, and builds again when slots move', () => {
+    const postings = new CompactPostings();
+    const lengthOf = (doc: number) => 5 + (doc % 11);
+    for (let doc = 0; doc < 1000; doc++) postings.set(doc * 2, 1 + (doc % 3));
+    const maxima = BlockMaxima.build(postings, lengthOf, 10);
+    const before = maxima.maxima.slice(0, maxima.blocks - 1);
+    for (let doc = 1000; doc < 1300; doc++) postings.set(doc * 2, 1);
+    expect(maxima.refresh(10)).toBe(false);
+    expect(maxima.maxima.slice(0, before.length)).toEqual(before);
+    expect(maxima.blocks).toBe(Math.ceil(1300 / BLOCK_SIZE));
+    postings.set(1, 7); // between two postings: slots move
+    expect(maxima.refresh(10)).toBe(true);
+    // The average grew past the band the maxima hold for: built again.
+    expect(maxima.refresh(10.6)).toBe(true);
+    expect(maxima.refresh(10.6)).toBe(false);
+  });
+});
