@@ -10,7 +10,7 @@ import { scoringView, type ScoringView, type TermPostings } from '../index/minis
 import type { PositionStore } from '../index/positions.js';
 import { CompactPostings } from '../index/compact-postings.js';
 import { FIELDS, PARTS_BOOST, PARTS_FIELD, TEXT_FIELD, type SearchIndex } from '../index/search-index.js';
-import { BlockMaxima, BM25, FACTOR_CEILING } from './block-maxima.js';
+import { BLOCK_SIZE, BlockMaxima, BM25, FACTOR_CEILING } from './block-maxima.js';
 import { DateFilter, TopDocs } from './collectors.js';
 import { ListCursor, runConjunction, TermClause, type Conjunction, type ProbedClause, type PruningSink, type PruningStats } from './pruning.js';
 import { QueryError } from './query-error.js';
@@ -283,6 +283,68 @@ class TermPlan implements Plan {
       return;
     }
     mergeFields(ev, this.expansions[0]!, this.expansions[1]!, emit);
+  }
+
+  /**
+   * One word into a top k by relevance, its postings walked block by block: a block whose bound (plus the
+   * most the word's compound-part postings can add) cannot reach the floor is stepped over unread, with the
+   * part postings in its range. The caller knows the count (unionSize): `top.total` is set to it.
+   */
+  collectPruned(ev: Evaluation, top: TopDocs, total: number, stats: PruningStats): void {
+    const text = this.expansions[0]!;
+    const parts = this.expansions.length === 2 ? this.expansions[1]! : null;
+    const maxima = ev.engine.blockMaxima(text.postings, text.field);
+    const scale = text.weight * text.idf;
+    const partsMax = parts === null ? 0 : parts.weight * parts.idf * ev.engine.blockMaxima(parts.postings, parts.field).listMax;
+    const a = compact(text.postings).raw;
+    const an = compact(text.postings).rawLength;
+    const b = parts === null ? a : compact(parts.postings).raw;
+    const bn = parts === null ? 0 : compact(parts.postings).rawLength;
+    const blockSpan = 2 * BLOCK_SIZE; // raw entries per block: a (doc, tf) pair per slot
+    let i = 0;
+    let j = 0;
+    while (i < an || j < bn) {
+      if (i < an && i % blockSpan === 0 && top.isFull) {
+        const block = i / blockSpan;
+        if (scale * maxima.maxima[block]! + partsMax < top.floor) {
+          const last = maxima.lastDocs[block]!;
+          i = Math.min(an, i + blockSpan);
+          while (j < bn && b[j]! <= last) j += 2;
+          stats.skippedBlocks++;
+          continue;
+        }
+      }
+      // What mergeFields does, one step: a frequency of 0 is a removed posting.
+      if (i < an && a[i + 1] === 0) {
+        i += 2;
+        continue;
+      }
+      if (j < bn && b[j + 1] === 0) {
+        j += 2;
+        continue;
+      }
+      const da = i < an ? a[i]! : 0x7fffffff;
+      const db = j < bn ? b[j]! : 0x7fffffff;
+      let doc: number;
+      let score: number;
+      if (da < db) {
+        doc = da;
+        score = text.weight * ev.bm25(text.idf, a[i + 1]!, da, text.field);
+        i += 2;
+      } else if (db < da) {
+        doc = db;
+        score = parts!.weight * ev.bm25(parts!.idf, b[j + 1]!, db, parts!.field);
+        j += 2;
+      } else {
+        doc = da;
+        score = text.weight * ev.bm25(text.idf, a[i + 1]!, da, text.field) + parts!.weight * ev.bm25(parts!.idf, b[j + 1]!, db, parts!.field);
+        i += 2;
+        j += 2;
+      }
+      stats.candidates++;
+      if (score >= top.floor) top.collect(doc, score);
+    }
+    top.total = total;
   }
 
   enumerate(ev: Evaluation): DocList {
@@ -983,6 +1045,14 @@ export class CompiledQuery {
     this.lastRun = null;
     const plan = this.plan;
     const sink = pruningSink(collector);
+    if (sink !== null && sink.filter === null && sink.dayOf === null && plan instanceof TermPlan && plan.isOneTerm) {
+      // One word by relevance (the commonest query): its own block loop, as tight as the exhaustive one.
+      const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0 };
+      plan.collectPruned(ev, sink.top, unionSize(plan.expansions.map((e) => compact(e.postings))), stats);
+      this.lastRun = stats;
+      engine.resetPool();
+      return;
+    }
     const conjunction = sink === null ? null : this.conjunction(ev);
     if (conjunction !== null) {
       const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0 };

@@ -192,6 +192,37 @@ export interface PruningStats {
   skippedDocs: number;
 }
 
+/**
+ * The window of documents from the lists' current ones on in which every list's bound stays that of its
+ * current block, and the sum of those bounds (into `out`). A list whose next posting lies past the window
+ * adds nothing to it — it has no posting there — which keeps a sparse list (a word's compound-part postings)
+ * from loosening the bound of every window it spans. Returns how many word clauses have a posting in the
+ * window: fewer than all, and no document in it matches.
+ */
+function windowOver(lists: ListCursor[], owners: number[], counts: Uint8Array, taken: Uint8Array, out: { bound: number; last: number }): number {
+  counts.fill(0);
+  taken.fill(0);
+  let last = END;
+  let bound = 0;
+  let present = 0;
+  // Lists in order of their current document (a handful: selection, no sort).
+  for (let round = 0; round < lists.length; round++) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) if (taken[i] === 0 && (best < 0 || lists[i]!.doc < lists[best]!.doc)) best = i;
+    taken[best] = 1;
+    const list = lists[best]!;
+    if (list.doc > last || list.doc === END) break;
+    bound += list.blockBound;
+    if (list.blockLast < last) last = list.blockLast;
+    const owner = owners[best]!;
+    if (counts[owner] === 0) present++;
+    counts[owner] = counts[owner]! + 1;
+  }
+  out.bound = bound;
+  out.last = last;
+  return present;
+}
+
 function popcount(mask: number): number {
   let n = mask - ((mask >>> 1) & 0x55555555);
   n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
@@ -216,6 +247,21 @@ export function runConjunction(c: Conjunction, sink: PruningSink, stats: Pruning
   let probedMax = 0;
   for (const clause of clauses) if (clause.probed) probedMax += clause.probed.max;
   const byDate = dayOf !== null;
+  // Every list of every word clause, and the word clause (by its index among them) each belongs to.
+  const lists: ListCursor[] = [];
+  const owners: number[] = [];
+  let termClauses = 0;
+  for (const clause of clauses) {
+    if (clause.term === undefined) continue;
+    for (const list of clause.term.lists) {
+      lists.push(list);
+      owners.push(termClauses);
+    }
+    termClauses++;
+  }
+  const clauseCount = new Uint8Array(termClauses);
+  const taken = new Uint8Array(lists.length);
+  const window = { bound: 0, last: 0 };
   let windowLast = -1;
   let windowBound = Infinity;
 
@@ -233,19 +279,14 @@ export function runConjunction(c: Conjunction, sink: PruningSink, stats: Pruning
       }
     } else if (pruning) {
       if (doc > windowLast) {
-        // A window ends where the first of the clauses' current blocks ends; its bound sums theirs.
-        let bound = lead.blockBound;
-        let last = lead.blockLast;
         for (const o of others) {
           const term = clauses[o]!.term;
           if (term === undefined) continue;
           term.advance(doc);
           if (term.doc === END) break outer; // a required word has no posting left: nothing more matches
-          bound += term.blockBound;
-          if (term.blockLast < last) last = term.blockLast;
         }
-        windowBound = (bound + probedMax) * maxQuality;
-        windowLast = last;
+        windowBound = windowOver(lists, owners, clauseCount, taken, window) === termClauses ? (window.bound + probedMax) * maxQuality : -Infinity;
+        windowLast = window.last;
       }
       if (windowBound < top.floor) {
         top.skipped = true;

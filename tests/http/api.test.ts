@@ -47,6 +47,32 @@ describe('http api', () => {
       expect(hit.text.slice(hit.matches[0].start, hit.matches[0].end)).toBe('NAVO');
     });
 
+    it('counts exactly up to 10,000 matches and says "gte" beyond, unless exactTotal=1 asks for every one; the hits are the same', async () => {
+      // 13,000 paragraphs holding both words, the short (best) ones among the first: once 10,000 are counted,
+      // the rest cannot reach the page.
+      const extra = ['lang', 'kort', 'vandaag', 'gisteren', 'morgen', 'buiten', 'binnen', 'samen', 'alleen', 'opnieuw', 'eindelijk'];
+      const articles = Array.from({ length: 1000 }, (_, a) => ({
+        id: `veel-${String(a).padStart(4, '0')}`,
+        title: `Kabinetsbericht ${a}`,
+        date: null,
+        source: null,
+        url: null,
+        paragraphs: Array.from({ length: 13 }, (_, p) => `Het kabinet en de regering spraken ${extra.slice(0, a < 100 ? p % 3 : 5 + (p % 6)).join(' ')} over stikstof.`),
+      }));
+      const big = buildApp(buildIndex(articles));
+      const counted = (await request(big).get('/api/search').query({ q: 'kabinet regering', fields: 'id,score' })).body;
+      expect(counted).toMatchObject({ totalRelation: 'gte' });
+      expect(counted.total).toBeGreaterThanOrEqual(10_000);
+      expect(counted.total).toBeLessThan(13_000);
+      const exact = (await request(big).get('/api/search').query({ q: 'kabinet regering', fields: 'id,score', exactTotal: '1' })).body;
+      expect(exact).toMatchObject({ total: 13_000, totalRelation: 'eq' });
+      expect(counted.hits).toEqual(exact.hits);
+      // One word: its postings are its matches, counted without walking them.
+      expect((await request(big).get('/api/search').query({ q: 'stikstof', fields: 'id' })).body).toMatchObject({ total: 13_000, totalRelation: 'eq' });
+      expect((await request(app).get('/api/search').query({ q: 'Rusland' })).body.totalRelation).toBe('eq');
+      await expectError('/api/search?q=kabinet&exactTotal=ja', 400, 'invalid_exactTotal');
+    });
+
     it('pages with limit and offset', async () => {
       const all = (await request(app).get('/api/search').query({ q: 'Rusland', limit: 100 })).body;
       const page = (await request(app).get('/api/search').query({ q: 'Rusland', limit: 2, offset: 1 })).body;
