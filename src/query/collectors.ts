@@ -25,6 +25,16 @@ export class Counter implements Collector {
     this.count++;
     this.next?.collect(doc, score);
   }
+
+  pass(doc: number): void {
+    this.count++;
+    this.next?.pass?.(doc);
+  }
+
+  /** The collector matches go on to, if any. */
+  get then(): Collector | null {
+    return this.next;
+  }
 }
 
 /**
@@ -128,7 +138,7 @@ export class TopDocs implements Collector {
   }
 
   /** Counts a match the engine knows scores below `floor` (it would not be kept). */
-  pass(): void {
+  pass(_doc?: number): void {
     this.total++;
   }
 
@@ -186,6 +196,10 @@ export class DateFilter implements Collector {
     if (this.admits(doc)) this.next.collect(doc, score);
   }
 
+  pass(doc: number): void {
+    if (this.admits(doc)) this.next.pass?.(doc);
+  }
+
   /** Whether `doc`'s article lies within the range; an undated one is counted as such. */
   admits(doc: number): boolean {
     const article = this.values.articleOf(doc);
@@ -220,6 +234,16 @@ export class MonthCounts implements Collector {
   collect(doc: number, score: number): void {
     this.count(this.values.month(this.values.articleOf(doc)));
     this.next.collect(doc, score);
+  }
+
+  pass(doc: number): void {
+    this.count(this.values.month(this.values.articleOf(doc)));
+    this.next.pass?.(doc);
+  }
+
+  /** The collector matches go on to. */
+  get then(): Collector {
+    return this.next;
   }
 
   /** Counts one unit (a paragraph, or an article when grouping) in `month`. */
@@ -263,13 +287,41 @@ export class ArticleGroups implements Collector {
   private readonly scratch: GroupScratch;
   private touched = new Int32Array(64);
   private touchedCount = 0;
+  /**
+   * With `k`: the k best articles' best scores so far, a min-heap (article ordinals, and each one's place in
+   * it), so that `floor` — the lowest of them once there are k — is what a paragraph must reach to change
+   * which articles are among the k best. Below it, a paragraph is only counted (`pass`).
+   */
+  private readonly heap: Int32Array;
+  private heapSize = 0;
+  private readonly heapAt = new Map<number, number>();
+  /** Paragraphs counted without a score: the best paragraphs of the articles shown must be rescored. */
+  passed = 0;
 
   constructor(
     private readonly values: DocValues,
     private readonly idOf: (doc: number) => string,
+    private readonly k = 0,
   ) {
     this.scratch = scratchFor(values);
     this.scratch.owner = this;
+    this.heap = new Int32Array(Math.max(0, k));
+  }
+
+  /** Whether it keeps a floor (it was given the number of articles to rank, by relevance). */
+  get ranksByScore(): boolean {
+    return this.k > 0;
+  }
+
+  /** The best score an article must beat to enter the k best (−∞ until k articles have a score). */
+  get floor(): number {
+    return this.k > 0 && this.heapSize === this.k ? this.scratch.bestScores[this.heap[0]! * BEST_PER_ARTICLE]! : -Infinity;
+  }
+
+  /** A matching paragraph that cannot reach `floor`: counted for its article, not ranked. */
+  pass(doc: number): void {
+    this.passed++;
+    this.touch(this.values.articleOf(doc));
   }
 
   /** Matching articles. */
@@ -277,10 +329,10 @@ export class ArticleGroups implements Collector {
     return this.touchedCount;
   }
 
-  collect(doc: number, score: number): void {
+  /** Counts a matching paragraph of `article` (its first makes the article a match). */
+  private touch(article: number): void {
     const s = this.scratch;
     if (s.owner !== this) throw new Error('ArticleGroups: another grouping over this index started since; group one query at a time');
-    const article = this.values.articleOf(doc);
     if (s.stamps[article] !== s.stamp) {
       s.stamps[article] = s.stamp;
       s.counts[article] = 0;
@@ -293,6 +345,13 @@ export class ArticleGroups implements Collector {
       this.touched[this.touchedCount++] = article;
     }
     s.counts[article] = s.counts[article]! + 1;
+  }
+
+  collect(doc: number, score: number): void {
+    const s = this.scratch;
+    const article = this.values.articleOf(doc);
+    this.touch(article);
+    const before = s.filled[article]! > 0 ? s.bestScores[article * BEST_PER_ARTICLE]! : -Infinity;
     // Insert into the article's few best, best first (equal scores in paragraph order).
     const base = article * BEST_PER_ARTICLE;
     let n = s.filled[article]!;
@@ -309,6 +368,67 @@ export class ArticleGroups implements Collector {
       s.bestScores[base + i] = score;
       if (n < BEST_PER_ARTICLE) s.filled[article] = ++n;
     }
+    if (this.k > 0 && s.bestScores[base]! > before) this.rank(article);
+  }
+
+  /** `article`'s best score rose: into the heap of the k best, or up within it. */
+  private rank(article: number): void {
+    const best = (a: number) => this.scratch.bestScores[a * BEST_PER_ARTICLE]!;
+    const at = this.heapAt.get(article);
+    let i: number;
+    if (at !== undefined) i = at;
+    else {
+      if (this.heapSize < this.k) {
+        i = this.heapSize++;
+        this.heap[i] = article;
+        this.heapAt.set(article, i);
+        // Sift up: a new entry may be lower than its parents.
+        while (i > 0) {
+          const parent = (i - 1) >> 1;
+          if (best(this.heap[parent]!) <= best(this.heap[i]!)) break;
+          this.swap(i, parent);
+          i = parent;
+        }
+        return;
+      }
+      if (best(article) <= best(this.heap[0]!)) return;
+      this.heapAt.delete(this.heap[0]!);
+      this.heap[0] = article;
+      this.heapAt.set(article, 0);
+      i = 0;
+    }
+    // Its key rose: sift down.
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.heapSize && best(this.heap[l]!) < best(this.heap[m]!)) m = l;
+      if (r < this.heapSize && best(this.heap[r]!) < best(this.heap[m]!)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const x = this.heap[a]!;
+    const y = this.heap[b]!;
+    this.heap[a] = y;
+    this.heap[b] = x;
+    this.heapAt.set(y, a);
+    this.heapAt.set(x, b);
+  }
+
+  /** Replaces the best paragraphs of `article` (rescored after a run that passed some), best first. */
+  setBest(article: number, best: RankedDoc[]): void {
+    const s = this.scratch;
+    const base = article * BEST_PER_ARTICLE;
+    const n = Math.min(BEST_PER_ARTICLE, best.length);
+    for (let i = 0; i < n; i++) {
+      s.bestDocs[base + i] = best[i]!.doc;
+      s.bestScores[base + i] = best[i]!.score;
+    }
+    s.filled[article] = n;
   }
 
   /** Calls `visit` with the ordinal of every matching article (for facets). */
@@ -322,7 +442,8 @@ export class ArticleGroups implements Collector {
     if (s.owner !== this) throw new Error('ArticleGroups: another grouping over this index started since; group one query at a time');
     const k = Math.min(offset + limit, this.touchedCount);
     if (k <= 0) return [];
-    const best = (a: number) => s.bestScores[a * BEST_PER_ARTICLE]!;
+    // An article all of whose paragraphs were passed has no score: below every one that has (and the k best all have one).
+    const best = (a: number) => (s.filled[a]! > 0 ? s.bestScores[a * BEST_PER_ARTICLE]! : -Infinity);
     const day = (a: number) => this.values.firstDay(a);
     const id = (a: number) => this.values.articleId(a)!;
     const worse = (a: number, b: number): boolean => {

@@ -11,14 +11,19 @@ import type { PositionStore } from '../index/positions.js';
 import { CompactPostings } from '../index/compact-postings.js';
 import { FIELDS, PARTS_BOOST, PARTS_FIELD, TEXT_FIELD, type SearchIndex } from '../index/search-index.js';
 import { BLOCK_SIZE, BlockMaxima, BM25, FACTOR_CEILING } from './block-maxima.js';
-import { DateFilter, TopDocs } from './collectors.js';
-import { ListCursor, runConjunction, TermClause, type Conjunction, type ProbedClause, type PruningSink, type PruningStats } from './pruning.js';
+import { ArticleGroups, Counter, DateFilter, MonthCounts, TopDocs } from './collectors.js';
+import { countingSink, ListCursor, runConjunction, TermClause, type Conjunction, type ProbedClause, type PruningSink, type PruningStats } from './pruning.js';
 import { QueryError } from './query-error.js';
 import { foldQuery, type LeafQuery, type PhraseQuery, type Query } from './tree.js';
 
 /** Receives every match of a query with its final score; decides what to keep (see collectors.ts). */
 export interface Collector {
   collect(doc: number, score: number): void;
+  /**
+   * A match proved unable to be kept (its score bound is below what the chain's keeper still takes): counted
+   * by every link, never scored. Chains that have it may have scoring skipped (see `pruning.ts`).
+   */
+  pass?(doc: number): void;
 }
 
 /** What one matching paragraph matched on: index terms (outside phrases) and phrase windows of positions. */
@@ -1045,9 +1050,9 @@ export class CompiledQuery {
     this.lastRun = null;
     const plan = this.plan;
     const sink = pruningSink(collector);
-    if (sink !== null && sink.filter === null && sink.dayOf === null && plan instanceof TermPlan && plan.isOneTerm) {
+    if (sink !== null && !sink.countsAll && sink.top instanceof TopDocs && sink.filter === null && sink.dayOf === null && plan instanceof TermPlan && plan.isOneTerm) {
       // One word by relevance (the commonest query): its own block loop, as tight as the exhaustive one.
-      const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0 };
+      const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0, passed: 0 };
       plan.collectPruned(ev, sink.top, unionSize(plan.expansions.map((e) => compact(e.postings))), stats);
       this.lastRun = stats;
       engine.resetPool();
@@ -1055,7 +1060,7 @@ export class CompiledQuery {
     }
     const conjunction = sink === null ? null : this.conjunction(ev);
     if (conjunction !== null) {
-      const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0 };
+      const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0, passed: 0 };
       runConjunction(conjunction, sink!, stats);
       this.lastRun = stats;
     } else if (plan instanceof TermPlan && plan.isOneTerm) {
@@ -1148,6 +1153,17 @@ export class CompiledQuery {
     if (!this.plan.collect(doc, out)) return null;
     out.terms = distinct(out.terms);
     return out;
+  }
+
+  /** The final score of `doc`, or null when it does not match (one document probed: for a few, not many). */
+  score(doc: number): number | null {
+    const engine = this.engine;
+    engine.ensureCapacity();
+    const ev = new Evaluation(engine);
+    ev.score = 0;
+    ev.mask = 0;
+    if (!this.plan.probe(ev, doc)) return null;
+    return ev.score * popcount(ev.mask);
   }
 
   /**
@@ -1447,9 +1463,16 @@ function pruningSink(collector: Collector): PruningSink | null {
     filter = top;
     top = top.then;
   }
-  if (!(top instanceof TopDocs)) return null;
-  const t = top;
-  return { top: t, filter, exactUpTo: t.exactUpTo, dayOf: t.order === 'date' ? (doc) => t.dayOf(doc) : null };
+  if (top instanceof TopDocs) {
+    const t = top;
+    return { top: t, countsAll: false, filter, exactUpTo: t.exactUpTo, dayOf: t.order === 'date' ? (doc) => t.dayOf(doc) : null };
+  }
+  // A chain that must see every match (month counts, articles): what it keeps in the end decides what is scored.
+  let link: Collector | null = collector;
+  while (link instanceof DateFilter || link instanceof MonthCounts || link instanceof Counter) link = link.then;
+  const keeper = link instanceof ArticleGroups && link.ranksByScore ? link : link instanceof TopDocs && link.order === 'relevance' ? link : null;
+  if (keeper === null || collector.pass === undefined) return null;
+  return countingSink(collector as Collector & { pass(doc: number): void }, keeper);
 }
 
 /** Documents in either of one or two posting lists: the smaller one's galloped through the larger. */

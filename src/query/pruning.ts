@@ -6,7 +6,8 @@
  */
 import type { CompactPostings } from '../index/compact-postings.js';
 import { BlockMaxima } from './block-maxima.js';
-import type { DateFilter, TopDocs } from './collectors.js';
+import type { DateFilter } from './collectors.js';
+import type { Collector } from './engine.js';
 
 /** Past the last short id: an exhausted cursor's document. */
 export const END = 0x7fffffff;
@@ -173,8 +174,24 @@ export interface Conjunction {
 }
 
 /** Where matches go: a top k by relevance or date, perhaps behind a date filter. */
+/** What keeps matches: a top k of paragraphs, or (`countingSink`) a whole collector chain that counts all. */
+export interface Keeper {
+  total: number;
+  readonly isFull: boolean;
+  readonly floor: number;
+  readonly floorDay: number;
+  skipped: boolean;
+  collect(doc: number, score: number): void;
+  pass(doc: number): void;
+}
+
 export interface PruningSink {
-  top: TopDocs;
+  top: Keeper;
+  /**
+   * Every match must reach the chain (months, articles, counts): nothing is skipped, but a match whose bound
+   * is below the keeper's floor is passed on uncounted by score (`Collector.pass`), never scored.
+   */
+  countsAll: boolean;
   filter: DateFilter | null;
   /** Matches counted exactly before any is skipped (Elasticsearch's track_total_hits). */
   exactUpTo: number;
@@ -190,6 +207,27 @@ export interface PruningStats {
   skippedBlocks: number;
   /** Candidates skipped one by one (their bound, or their date, could not reach the top k). */
   skippedDocs: number;
+  /** Matches counted but not scored (their bound could not reach the floor). */
+  passed: number;
+}
+
+/**
+ * A sink for a chain that must see every match (month counts, grouping by article): its keeper's floor
+ * decides what is scored; `head` receives every match, scored or passed.
+ */
+export function countingSink(head: Collector & { pass(doc: number): void }, keeper: { readonly floor: number }): PruningSink {
+  const top: Keeper = {
+    total: 0,
+    isFull: false,
+    get floor() {
+      return keeper.floor;
+    },
+    floorDay: -Infinity,
+    skipped: false,
+    collect: (doc, score) => head.collect(doc, score),
+    pass: (doc) => head.pass(doc),
+  };
+  return { top, countsAll: true, filter: null, exactUpTo: Infinity, dayOf: null };
 }
 
 /**
@@ -277,7 +315,7 @@ export function runConjunction(c: Conjunction, sink: PruningSink, stats: Pruning
         doc = lead.doc;
         continue;
       }
-    } else if (pruning) {
+    } else if (pruning || sink.countsAll) {
       if (doc > windowLast) {
         for (const o of others) {
           const term = clauses[o]!.term;
@@ -288,8 +326,9 @@ export function runConjunction(c: Conjunction, sink: PruningSink, stats: Pruning
         windowBound = windowOver(lists, owners, clauseCount, taken, window) === termClauses ? (window.bound + probedMax) * maxQuality : -Infinity;
         windowLast = window.last;
       }
-      if (windowBound < top.floor) {
-        top.skipped = true;
+      // A window in which some word has no posting (−∞) matches nothing, whatever must be counted.
+      if (windowBound < top.floor && (pruning || windowBound === -Infinity)) {
+        top.skipped ||= windowBound !== -Infinity;
         stats.skippedBlocks++;
         lead.advance(windowLast + 1);
         doc = lead.doc;
@@ -334,8 +373,11 @@ export function runConjunction(c: Conjunction, sink: PruningSink, stats: Pruning
       doc = lead.doc;
       continue;
     }
-    if (byDate && top.isFull && dayOf(doc) < top.floorDay) {
-      top.pass(); // counted, never scored: it cannot be among the newest k
+    if (sink.countsAll && windowBound < top.floor) {
+      top.pass(doc); // counted by the chain, never scored: it cannot change what is kept
+      stats.passed++;
+    } else if (byDate && top.isFull && dayOf(doc) < top.floorDay) {
+      top.pass(doc); // counted, never scored: it cannot be among the newest k
     } else {
       scores[leadAt] = lead.score(doc);
       for (const o of others) {
@@ -346,7 +388,7 @@ export function runConjunction(c: Conjunction, sink: PruningSink, stats: Pruning
       let sum = scores[0]!;
       for (let i = 1; i < clauses.length; i++) sum += scores[i]!;
       const score = sum * popcount(mask);
-      if (!byDate && score < top.floor) top.pass();
+      if (!byDate && score < top.floor) top.pass(doc);
       else top.collect(doc, score);
     }
     lead.advance(doc + 1);

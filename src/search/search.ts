@@ -8,9 +8,9 @@ import type { Article } from '../articles/article.js';
 import { dateRange } from '../articles/article.js';
 import { monthLabel } from '../index/doc-values.js';
 import { PARTS_FIELD, type SearchIndex } from '../index/search-index.js';
-import type { ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { compareParagraphIds, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { analyzeQuery, type AnalyzedQuery, type Expansion } from '../query/analyze.js';
-import { ArticleGroups, Counter, DateFilter, MonthCounts, TopDocs, type DayRange, type RankedDoc, type SortOrder } from '../query/collectors.js';
+import { ArticleGroups, BEST_PER_ARTICLE, Counter, DateFilter, MonthCounts, TopDocs, type ArticleGroup, type DayRange, type RankedDoc, type SortOrder } from '../query/collectors.js';
 import { engineFor, type Collector, type CompiledQuery, type MatchReport } from '../query/engine.js';
 import { anyWordFallback } from '../query/policy.js';
 import { relaxTypos } from '../query/rewrite.js';
@@ -327,7 +327,9 @@ export class Searcher {
     const sort = options.sort ?? 'relevance';
     const grouped = options.group === 'article';
     // The chain, last link first: what keeps results, what counts months, what filters dates.
-    const groups = grouped ? new ArticleGroups(values, idOf) : null;
+    // Ranked by relevance, the groups keep the floor of the articles the page can show, so that what cannot
+    // reach them is counted unscored (the engine's pruning).
+    const groups = grouped ? new ArticleGroups(values, idOf, sort === 'relevance' ? options.offset + options.limit : 0) : null;
     const top = grouped ? null : new TopDocs(options.offset + options.limit, idOf, sort, values);
     if (top !== null && !options.exactTotal) top.exactUpTo = TOTAL_EXACT_UP_TO;
     // Paragraphs are counted by the top-k itself; grouped, a counter in front of the groups counts them.
@@ -352,10 +354,36 @@ export class Searcher {
       paragraphTotal: counter ? counter.count : top!.total,
       exact: top === null || !top.skipped,
       top: top ? top.sorted() : [],
-      groups: groups ? groups.page(options.offset, options.limit, sort) : [],
+      groups: groups ? this.page(groups, compiled, options) : [],
       months: monthsOut,
       filter,
     };
+  }
+
+  /**
+   * The page of groups. When paragraphs were counted unscored (below the floor), an article shown may lack
+   * some of its best three: its paragraphs are scored again (its best one never was below the floor).
+   */
+  private page(groups: ArticleGroups, compiled: CompiledQuery, options: SearchOptions): ArticleGroup[] {
+    const page = groups.page(options.offset, options.limit, options.sort ?? 'relevance');
+    if (groups.passed === 0) return page;
+    const engine = engineFor(this.index);
+    return page.map((group) => {
+      const articleId = this.index.docValues.articleId(group.article)!;
+      const article = this.index.getArticle(articleId)!;
+      const scored: RankedDoc[] = [];
+      for (let n = 1; n <= article.paragraphs.length; n++) {
+        const doc = this.index.shortIdOf(`${articleId}#${n}`);
+        const score = doc === undefined ? null : compiled.score(doc);
+        if (score !== null) scored.push({ doc: doc!, score });
+      }
+      const idOf = (doc: number) => engine.view.documentIds.get(doc)!;
+      scored.sort((a, b) => b.score - a.score || compareParagraphIds(idOf(a.doc), idOf(b.doc)));
+      // The best one as the run scored it (the rescored value may differ in its last bit).
+      const best = scored.slice(0, BEST_PER_ARTICLE);
+      if (best.length > 0 && best[0]!.doc === group.best[0]!.doc) best[0] = group.best[0]!;
+      return { ...group, best };
+    });
   }
 
   private hit({ doc, score }: RankedDoc, compiled: CompiledQuery, origins: QueryOrigins | null = null): SearchHit {

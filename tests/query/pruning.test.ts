@@ -4,12 +4,13 @@ import type { Article } from '../../src/articles/article.js';
 import type { CompactPostings } from '../../src/index/compact-postings.js';
 import { TEXT_FIELD, type SearchIndex } from '../../src/index/search-index.js';
 import { analyzeQuery } from '../../src/query/analyze.js';
-import { DateFilter, TopDocs, type RankedDoc, type SortOrder } from '../../src/query/collectors.js';
+import { ArticleGroups, DateFilter, TopDocs, type RankedDoc, type SortOrder } from '../../src/query/collectors.js';
 import { engineFor, type Collector } from '../../src/query/engine.js';
 import { relaxTypos } from '../../src/query/rewrite.js';
 import { parseSyntax } from '../../src/query/syntax.js';
 import type { Query } from '../../src/query/tree.js';
-import { dayRange } from '../../src/search/search.js';
+import { compareParagraphIds } from '../../src/paragraphs/paragraphs.js';
+import { dayRange, Searcher } from '../../src/search/search.js';
 import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
 
 /** A small seeded PRNG, so the generated corpus is the same on every run. */
@@ -245,5 +246,46 @@ describe('pruning', () => {
     function check(i: SearchIndex, q: Query) {
       expectSameTop(run(i, q, 5, 0).top, run(i, q, 5, null).top);
     }
+  });
+
+  it('groups by article and counts months like the exhaustive evaluation, scoring only what can reach the page', () => {
+    const searcher = new Searcher(index);
+    const queries = [frequent[0]!, `${frequent[0]} ${frequent[1]}`, `${frequent[2]} -${frequent[3]}`, `"${frequent[0]} ${frequent[1]}"`, `${frequent[1]} (${frequent[4]} OF ${frequent[5]})`];
+    let passed = 0;
+    for (const text of queries) {
+      for (const range of [{}, { from: '2023-06', to: '2024-12' }]) {
+        // Every matching paragraph, exactly: the oracle the grouped page and the months are built from.
+        const all = searcher.search(text, { limit: 10_000, offset: 0, exactTotal: true, ...range });
+        expect(all.totalRelation).toBe('eq');
+        const byArticle = new Map<string, typeof all.hits>();
+        for (const hit of all.hits) byArticle.set(hit.articleId, [...(byArticle.get(hit.articleId) ?? []), hit]);
+        const expected = [...byArticle].map(([articleId, hits]) => {
+          const best = [...hits].sort((a, b) => b.score - a.score || compareParagraphIds(a.id, b.id)).slice(0, 3);
+          return { articleId, matching: hits.length, best: best.map((h) => h.id), score: best[0]!.score };
+        });
+        expected.sort((a, b) => b.score - a.score || b.matching - a.matching || (a.articleId < b.articleId ? -1 : 1));
+        for (const offset of [0, 10]) {
+          const grouped = searcher.search(text, { limit: 10, offset, group: 'article', facets: true, ...range });
+          expect(grouped.total).toBe(byArticle.size);
+          expect(grouped.paragraphTotal).toBe(all.total);
+          expect(grouped.articles.map((a) => ({ articleId: a.articleId, matching: a.matchingParagraphs, best: a.paragraphs.map((p) => p.id) }))).toEqual(
+            expected.slice(offset, offset + 10).map(({ articleId, matching, best }) => ({ articleId, matching, best })),
+          );
+        }
+        // Paragraphs with month counts: every match counted by its month.
+        const withMonths = searcher.search(text, { limit: 10, offset: 0, facets: true, ...range });
+        expect(withMonths.hits.map((h) => h.id)).toEqual(all.hits.slice(0, 10).map((h) => h.id));
+        expect(withMonths.total).toBe(all.total);
+        const months = new Map<string, number>();
+        for (const hit of all.hits) if (hit.date !== null && hit.date.length >= 7) months.set(hit.date.slice(0, 7), (months.get(hit.date.slice(0, 7)) ?? 0) + 1);
+        expect(Object.fromEntries(withMonths.facets!.month.map((m) => [m.month, m.count]))).toEqual(Object.fromEntries(months));
+      }
+      const compiled = engineFor(index).compile(parse(index, text)!);
+      const groups = new ArticleGroups(index.docValues, (d) => engineFor(index).view.documentIds.get(d)!, 10);
+      compiled.run(groups);
+      passed += groups.passed;
+    }
+    // Most of the matches of frequent words cannot reach a page of ten articles: they were never scored.
+    expect(passed).toBeGreaterThan(1000);
   });
 });
