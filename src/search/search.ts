@@ -57,6 +57,11 @@ export interface SearchOptions {
   explain?: boolean;
   /** Count every match, however many (else beyond TOTAL_EXACT_UP_TO the total may be a lower bound). */
   exactTotal?: boolean;
+  /**
+   * Score every match, as before pruning (the engine sees a chain it cannot prune for): the reference that
+   * tests and `npm run bench:pruning` hold the pruned evaluation to. Not offered over HTTP.
+   */
+  exhaustive?: boolean;
 }
 
 export interface SearchHit {
@@ -340,7 +345,8 @@ export class Searcher {
     const range = dayRange(options.from ?? null, options.to ?? null);
     const filter = range === null ? null : new DateFilter(range, values, head);
     head = filter ?? head;
-    compiled.run(head);
+    const chain = head;
+    compiled.run(options.exhaustive ? { collect: (doc, score) => chain.collect(doc, score) } : head);
     let monthsOut = months;
     if (options.facets && groups) {
       // Grouped: each article counts once, in its own month.
