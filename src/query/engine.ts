@@ -53,6 +53,7 @@ const MIN_POSTINGS_FOR_BITS = 1024;
  * on first use, which costs about what walking them once does.
  */
 export const MIN_POSTINGS_FOR_PRUNING = 1024;
+const MIN_LEAD_FOR_COUNTING = 16_384;
 /** Parts postings are looked up by binary search: a bitset pays off on shorter lists than a hash map's. */
 const MIN_PARTS_POSTINGS_FOR_BITS = 64;
 const MIN_PROBES_FOR_BITS = 256;
@@ -1058,7 +1059,7 @@ export class CompiledQuery {
       engine.resetPool();
       return;
     }
-    const conjunction = sink === null ? null : this.conjunction(ev);
+    const conjunction = sink === null ? null : this.conjunction(ev, sink);
     if (conjunction !== null) {
       const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0, passed: 0 };
       runConjunction(conjunction, sink!, stats);
@@ -1084,7 +1085,7 @@ export class CompiledQuery {
    * The plan as a conjunction walked document at a time from one word's postings, or null when it has no
    * such shape (an OR at the top, a lone prefix or typo word, only phrases or ORs more selective than any word).
    */
-  private conjunction(ev: Evaluation): Conjunction | null {
+  private conjunction(ev: Evaluation, sink: PruningSink): Conjunction | null {
     const plan = this.plan;
     let children: Plan[];
     let exclusions: Plan[] = [];
@@ -1105,6 +1106,11 @@ export class CompiledQuery {
     }
     if (lead < 0 || children[lead]!.size > MAX_LEAD_RATIO * children[0]!.size) return null;
     const probes = children[lead]!.size;
+    // Document at a time pays only where it can save: into a top k, once more matches than must be counted
+    // exactly can be met (fewer candidates, and nothing is ever skipped: the exhaustive loops are faster);
+    // into a chain that counts all, where enough matches may go unscored to pay for the cursors.
+    const counted = plan instanceof TermPlan && sink.filter === null;
+    if (sink.countsAll ? probes < this.engine.minLeadForCounting : !counted && probes <= sink.exactUpTo) return null;
     // A clause that is cheaper to walk once than to probe for every candidate — a prefix or typo word with
     // many expansions, a frequent OR — is walked by the exhaustive evaluation (AndPlan.enumerate decides so
     // too): then that is the faster one.
@@ -1209,6 +1215,11 @@ export class QueryEngine {
   private borrowed = 0;
   /** Block maxima by postings list (kept while the list lives; patched as it grows). */
   private readonly maxima = new WeakMap<Map<number, number>, BlockMaxima>();
+  /**
+   * Shortest lead list for which a chain that counts every match (months, articles) is evaluated document at
+   * a time, scoring only what can be kept: below it the exhaustive loop was faster (`npm run bench:pruning`).
+   */
+  minLeadForCounting = MIN_LEAD_FOR_COUNTING;
   /** Block maxima built from the start (not patched), over this engine's life: for tests and the benchmark. */
   maximaBuilt = 0;
   /** Bitsets by postings list, with the list's membership version they were built at. */
