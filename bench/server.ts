@@ -20,11 +20,14 @@ export interface RunningServer extends ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns src/main.ts as `npm start` does (port 0 on 127.0.0.1 unless `env` says otherwise); does not wait. */
-export function spawnServer(env: Record<string, string>, defaultWaitMs = 30 * 60_000): ServerProcess {
+/**
+ * Spawns src/main.ts as `npm start` does (port 0 on 127.0.0.1 unless `env` says otherwise); does not wait.
+ * @param nodeArgs  more options for node (`--cpu-prof`, which NODE_OPTIONS refuses)
+ */
+export function spawnServer(env: Record<string, string>, defaultWaitMs = 30 * 60_000, nodeArgs: readonly string[] = []): ServerProcess {
   // A million paragraphs need more heap than Node's default limit; the benchmark's server may use most of RAM.
   const heapMb = Math.floor((totalmem() / 2 ** 20) * 0.75);
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -52,8 +55,8 @@ export function spawnServer(env: Record<string, string>, defaultWaitMs = 30 * 60
 }
 
 /** Spawns the server and waits until it listens. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const server = spawnServer(env);
+export async function startServer(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunningServer> {
+  const server = spawnServer(env, undefined, nodeArgs);
   const listening = await server.waitFor(/^listening on/);
   return {
     ...server,

@@ -4,6 +4,7 @@
  * writing a pending snapshot first.
  */
 import { readConfig, type Config } from './config.js';
+import { EventLoopMonitor } from './event-loop.js';
 import { createApp } from './http/app.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './logger.js';
@@ -22,11 +23,14 @@ async function main(): Promise<void> {
     { store: config.store, indexDir: config.indexDir, stemmer: config.stemmer, synonymsFile: config.synonymsFile, snapshotDelayMs: config.snapshotDelayMs },
     logger,
   );
+  // From the start: loading a snapshot and catching up hold the loop too, and /readyz answers meanwhile.
+  const eventLoop = new EventLoopMonitor();
+  eventLoop.start();
   const app = createApp({
     index: service.index,
     searcher: service.searcher,
     logger,
-    status: () => service.status(),
+    status: () => ({ ...service.status(), eventLoop: eventLoop.status() }),
     admin: { token: config.adminToken, store: service.store, indexer: service.indexer },
     changes: service,
   });

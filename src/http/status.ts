@@ -1,5 +1,6 @@
 /** What the pages and /readyz tell about the index: the port the app reads, implemented by the service. */
 import type { StoreStatus } from '../articles/store.js';
+import type { EventLoopStatus } from '../event-loop.js';
 
 export interface ServiceStatus {
   ready: boolean;
@@ -13,4 +14,6 @@ export interface ServiceStatus {
    * `headSeq` the newest seen, `lag` behind it, whether the database was reachable at the last read.
    */
   store?: StoreStatus;
+  /** How long the event loop was held up, second by second (src/event-loop.ts); set by the server process. */
+  eventLoop?: EventLoopStatus;
 }

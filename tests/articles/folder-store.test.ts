@@ -188,7 +188,7 @@ describe('folder-store', () => {
       expect(upserted('a', 'nologin')(r.all())).toBe(false);
     });
 
-    it('logs a refused link once, even while the file it points to keeps changing', async () => {
+    it('logs a refused link once, even while links keep being put in its place', async () => {
       const r = recorder();
       store.subscribe(r.listener);
       await store.watch();
@@ -197,10 +197,23 @@ describe('folder-store', () => {
       const reports = () => r.all().filter((c) => c.type === 'remove' && c.id === 'link').length;
       for (let i = 0; i < 3; i++) {
         const before = reports();
-        writeFileSync(join(root, 'elders.txt'), article('Geheim', `Versie ${i}.`));
+        symlinkSync(join(root, 'elders.txt'), join(dir, `nieuwe-link-${i}`));
+        renameSync(join(dir, `nieuwe-link-${i}`), join(dir, 'link.txt'));
         await r.until(() => reports() > before); // the watcher reports the link again…
       }
       expect(logged.lines.filter((l) => l.file.endsWith('link.txt'))).toHaveLength(1); // …but it is logged once
+    });
+
+    it('does not follow a link to report what its target does', async () => {
+      const r = recorder();
+      store.subscribe(r.listener);
+      await store.watch();
+      symlinkSync(join(root, 'elders.txt'), join(dir, 'link.txt'));
+      await r.until(removed('link'));
+      writeFileSync(join(root, 'elders.txt'), article('Geheim', 'Versie 2.'));
+      writeFileSync(join(dir, 'echt.txt'), article('Echt', 'Wel.'));
+      await r.until(upserted('echt'));
+      expect(r.all().map(show)).toEqual(['-link', '+echt:Wel.']);
     });
 
     it('are refused by the start-up scan, and a known article whose file became a link is removed', async () => {
