@@ -8,8 +8,12 @@ import type { ArticleChange, ArticleStore, ChangeListener } from '../articles/st
 import type { Logger } from '../logger.js';
 import { SearchIndex } from './search-index.js';
 
-/** Work done before yielding to the event loop, in milliseconds. */
-const SLICE_MS = 10;
+/**
+ * Work done before yielding to the event loop, in milliseconds. A search that arrives meanwhile waits for the
+ * rest of the slice, and a slice ends only between articles, so the longest wait is this plus one article's
+ * replacement (about 1–3 ms at 100k paragraphs; DESIGN.md, "Writes and readers").
+ */
+export const APPLY_SLICE_MS = 2;
 /** Quiet time after the last applied batch before the index drops its adding caches (SearchIndex.settle). */
 const SETTLE_AFTER_MS = 1000;
 
@@ -193,8 +197,8 @@ export class Indexer {
 }
 
 /**
- * Applies changes to `index`, yielding every SLICE_MS between articles; counts them into `summary` as it
- * goes, so a caller knows what was applied before a failure.
+ * Applies changes to `index`, yielding every APPLY_SLICE_MS between articles; counts them into `summary` as
+ * it goes, so a caller knows what was applied before a failure.
  */
 export async function applyChanges(
   index: SearchIndex,
@@ -217,7 +221,7 @@ export async function applyChanges(
         else summary.changed++;
       }
     }
-    if (performance.now() - sliceStart >= SLICE_MS) {
+    if (performance.now() - sliceStart >= APPLY_SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
     }

@@ -24,9 +24,11 @@ interface TermTree {
 }
 
 interface Internals {
-  _index: TermTree & { set(term: string, postings: TermPostings): void; fetch(term: string, init: () => TermPostings): TermPostings };
+  _index: TermTree & { set(term: string, postings: TermPostings): void; delete(term: string): void; fetch(term: string, init: () => TermPostings): TermPostings };
   addDocumentId(id: string): number;
   addFieldLength(shortId: number, fieldId: number, count: number, length: number): void;
+  removeFieldLength(shortId: number, fieldId: number, count: number, length: number): void;
+  _storedFields: Map<number, unknown>;
   _documentIds: Map<number, string>;
   _idToShortId: Map<string, number>;
   _fieldLength: Map<number, number[]>;
@@ -136,7 +138,7 @@ function addFieldTerms(i: Internals, shortId: number, fieldId: number, terms: re
     }
     let slot = cache.slots.get(term);
     if (slot === undefined) {
-      slot = { freqs: undefined, doc: -1, count: 0 };
+      slot = { freqs: undefined, fields: undefined, doc: -1, count: 0 };
       cache.slots.set(term, slot);
     }
     if (slot.doc !== shortId) {
@@ -144,7 +146,7 @@ function addFieldTerms(i: Internals, shortId: number, fieldId: number, terms: re
       slot.count = 1;
       distinct++;
       // Created now, in first-occurrence order, as `add` creates them.
-      if (slot.freqs === undefined) slot.freqs = postingsOf(i, term, fieldId);
+      if (slot.freqs === undefined) slot.freqs = postingsOf(i, term, fieldId, slot);
       seen.push(slot);
     } else {
       slot.count++;
@@ -154,8 +156,66 @@ function addFieldTerms(i: Internals, shortId: number, fieldId: number, terms: re
   for (let s = 0; s < seen.length; s++) seen[s]!.freqs!.set(shortId, seen[s]!.count);
 }
 
-function postingsOf(i: Internals, term: string, fieldId: number): Map<number, number> {
+/**
+ * Removes one document that was added with `fields[f]` (field id f's tokens, as given to `addDocumentFields`),
+ * leaving MiniSearch's structures exactly as `remove` would: the same field-length averages, postings gone, a
+ * field's postings and then a term dropped from the tree when their last document goes, in the order `remove`
+ * drops them (a term at its last occurrence). `remove` tokenizes the document again — the analyzer once more
+ * per field — and walks the radix tree for every occurrence of every term; here each distinct term is found in
+ * its field's `cache` (a tree walk only when the cache does not know it), and the cache loses only the terms
+ * that left the tree, so it stays valid across removals (they had to discard it whole: DESIGN.md, "Writes and
+ * readers"). tests/index/minisearch-internals.test.ts compares the result with `remove`'s through `toJSON`.
+ * @returns the document's short id
+ * @throws Error (MiniSearch's own message) when the id is not indexed
+ */
+export function removeDocumentFields<T>(mini: MiniSearch<T>, id: string, fields: ReadonlyArray<readonly string[]>, caches: readonly TermCache[]): number {
+  const i = internals(mini);
+  const shortId = i._idToShortId.get(id);
+  if (shortId === undefined) throw new Error(`MiniSearch: cannot remove document with ID ${id}: it is not in the index`);
+  for (let fieldId = 0; fieldId < fields.length; fieldId++) {
+    const terms = fields[fieldId]!;
+    const cache = caches[fieldId]!;
+    if (cache.fieldId !== fieldId) throw new Error(`minisearch-internals: the term cache is for field ${cache.fieldId}, not ${fieldId}`);
+    // Distinct terms from the last occurrence back: `remove` counts them with a Set (the empty term too) and
+    // takes a posting out at the term's last occurrence.
+    const distinct = new Set<string>();
+    for (let t = terms.length - 1; t >= 0; t--) distinct.add(terms[t]!);
+    i.removeFieldLength(shortId, fieldId, i._documentCount, distinct.size);
+    const lastFirst = [...distinct];
+    for (let t = lastFirst.length - 1; t >= 0; t--) {
+      const term = lastFirst[t]!;
+      if (term) removePosting(i, cache, term, fieldId, shortId);
+    }
+  }
+  i._storedFields.delete(shortId);
+  i._documentIds.delete(shortId);
+  i._idToShortId.delete(id);
+  i._fieldLength.delete(shortId);
+  i._documentCount -= 1;
+  return shortId;
+}
+
+function removePosting(i: Internals, cache: TermCache, term: string, fieldId: number, shortId: number): void {
+  const slot = cache.slots.get(term);
+  const fields = slot?.freqs !== undefined ? slot.fields! : i._index.get(term);
+  // Not there: `remove` would warn that the document changed since it was added; ours never does.
+  const freqs = fields?.get(fieldId);
+  if (fields === undefined || freqs === undefined || freqs.get(shortId) === undefined) return;
+  if (freqs.size <= 1) {
+    fields.delete(fieldId);
+    if (slot) slot.freqs = undefined;
+  } else {
+    freqs.delete(shortId);
+  }
+  if (fields.size === 0) {
+    i._index.delete(term);
+    cache.slots.delete(term);
+  }
+}
+
+function postingsOf(i: Internals, term: string, fieldId: number, slot: TermSlot): Map<number, number> {
   const fields = i._index.fetch(term, newPostings);
+  slot.fields = fields;
   let freqs = fields.get(fieldId);
   if (freqs === undefined) {
     freqs = newFieldPostings(fieldId);
@@ -175,17 +235,20 @@ function newFieldPostings(_fieldId: number): Map<number, number> {
 const newPostings = (): TermPostings => new Map();
 
 interface TermSlot {
-  /** The term's postings in MiniSearch's tree (set on first use). */
+  /** The term's postings in this field in MiniSearch's tree (set on first use; unset when they leave it). */
   freqs: Map<number, number> | undefined;
+  /** The term's entry in the tree (all fields' postings), while `freqs` is set. */
+  fields: TermPostings | undefined;
   /** The document being added when the term was last met, and its count there. */
   doc: number;
   count: number;
 }
 
 /**
- * Term → its postings map in MiniSearch's radix tree and a counter, so adding a document finds a known
- * term in one hash look-up instead of a walk down the tree. MiniSearch drops a term from its tree when
- * its last document is removed, so the owner discards the cache on every removal (SearchIndex.removeArticle).
+ * Term → its postings map in MiniSearch's radix tree and a counter, so adding or removing a document finds a
+ * known term in one hash look-up instead of a walk down the tree. MiniSearch drops a term from its tree when
+ * its last document is removed: `removeDocumentFields` drops the term's slot with it. A removal by any other
+ * way (MiniSearch's own `remove`, `discard`, `vacuum`) leaves the cache stale: its owner discards it then.
  */
 export class TermCache {
   readonly slots = new Map<string, TermSlot>();

@@ -8,9 +8,9 @@ import MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Article } from '../articles/article.js';
 import type { ArticleVersion, ChangeSeq, LogPosition } from '../articles/store.js';
-import { articleIdOf, paragraphId, paragraphOf, toParagraphDocs, type ParagraphDoc } from '../paragraphs/paragraphs.js';
+import { articleIdOf, paragraphId, paragraphOf, type ParagraphDoc } from '../paragraphs/paragraphs.js';
 import { DocValues } from './doc-values.js';
-import { addDocumentFields, documentFrequency, shortIdOf, TermCache } from './minisearch-internals.js';
+import { addDocumentFields, documentFrequency, removeDocumentFields, shortIdOf, TermCache } from './minisearch-internals.js';
 import { PositionStore } from './positions.js';
 import { SurfaceForms } from './surface-forms.js';
 
@@ -269,23 +269,28 @@ export class SearchIndex {
   removeArticle(id: string): boolean {
     const article = this.articles.get(id);
     if (!article) return false;
-    const docs = toParagraphDocs(article);
-    for (const doc of docs) {
-      const shortId = shortIdOf(this.mini, doc.id);
-      if (shortId !== undefined) this.positionStore.remove(shortId);
-      this.analyzer.forEachPosition(doc.text, (_start, _end, _key, positionTerms, surface, _folded, word) => {
-        if (positionTerms.length > 0) this.forms.remove(surface, word);
-      });
-    }
+    const fields = this.addTerms;
+    const terms = fields[TEXT_FIELD]!;
+    const partTerms = fields[PARTS_FIELD]!;
     // Removed exactly, from the very paragraphs that were indexed (kept in `articles`): postings, counts
     // and BM25 statistics are right at once. MiniSearch's `discard` would leave the postings for lazy
-    // clean-up, and until a search meets them they inflate document frequencies and skew scores.
-    this.mini.removeAll(docs);
-    // A term whose last posting went is gone from MiniSearch's tree: the adding cache may point at it.
-    this.settle();
+    // clean-up, and until a search meets them they inflate document frequencies and skew scores. One walk
+    // over each paragraph gives the terms of both fields and the written forms, as adding it did; MiniSearch's
+    // `removeAll` analyzed each paragraph twice more and walked the term tree at every occurrence.
+    article.paragraphs.forEach((text, i) => {
+      terms.length = 0;
+      partTerms.length = 0;
+      this.analyzer.forEachPosition(text, (_start, _end, _key, positionTerms, surface, _folded, word, parts) => {
+        for (let t = 0; t < positionTerms.length; t++) terms.push(positionTerms[t]!);
+        for (let t = 0; t < parts.length; t++) partTerms.push(parts[t]!);
+        if (positionTerms.length > 0) this.forms.remove(surface, word);
+      });
+      const shortId = removeDocumentFields(this.mini, paragraphId(article.id, i + 1), fields, this.termCaches);
+      this.positionStore.remove(shortId);
+    });
     this.values.removeArticle(this.ordinals.get(id)!);
     this.ordinals.delete(id);
-    this.paragraphTotal -= docs.length;
+    this.paragraphTotal -= article.paragraphs.length;
     this.articles.delete(id);
     this.versions.delete(id);
     this.touched(id);

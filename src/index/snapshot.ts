@@ -42,9 +42,19 @@ export const SNAPSHOT_FILE = 'snapshot.ndjson';
 /** Longest the loader works without yielding to the event loop. */
 const LOAD_SLICE_MS = 20;
 
+/**
+ * Longest the writer works without yielding to the event loop. A search that arrives meanwhile waits for the
+ * rest of the slice, so this is what a snapshot write may add to a search (DESIGN.md, "Writes and readers").
+ */
+export const WRITE_SLICE_MS = 2;
 /** Bytes gathered before a write to disk. */
 const CHUNK_BYTES = 1 << 18;
-/** Records in one line (bounded further by CHUNK_BYTES). */
+/**
+ * Bytes of one line, about: a line is one `JSON.stringify`, hash update and copy, a step that cannot yield
+ * (at 256 KiB, as before, about a millisecond and a half here, several times that under load).
+ */
+export const LINE_BYTES = 1 << 16;
+/** Records in one line (bounded further by LINE_BYTES). */
 const RECORDS_PER_LINE = 2048;
 /**
  * Postings in one term record: a frequent term's list (13% of all paragraphs for the commonest content
@@ -73,20 +83,27 @@ export interface SnapshotWriteStats {
   ms: number;
   /** The longest stretch the writer ran without yielding to the event loop. */
   longestSliceMs: number;
+  /** How many times it yielded. */
+  slices: number;
 }
 
-/** Yields to the event loop once `sliceMs` of work has passed; remembers the longest slice. */
-class Slicer {
+/**
+ * Yields to the event loop once `sliceMs` of work has passed; remembers the longest slice. The clock is read
+ * at every call: a call is one record or one line, and reading it (tens of nanoseconds) costs less than the
+ * record; reading it every 8th call, as before, let eight lines of work run between two looks.
+ */
+export class Slicer {
   private started = performance.now();
   longest = 0;
-  private count = 0;
+  /** Times it yielded. */
+  yields = 0;
   constructor(private readonly sliceMs: number) {}
-  /** Yields if the slice is used up; checks the clock every 8th call, or always with `now`. */
-  async maybeYield(now = false): Promise<void> {
-    if (!now && (++this.count & 7) !== 0) return;
+  /** Yields if the slice is used up. */
+  async maybeYield(): Promise<void> {
     const ran = performance.now() - this.started;
     if (ran < this.sliceMs) return;
     this.longest = Math.max(this.longest, ran);
+    this.yields++;
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.started = performance.now();
   }
@@ -131,7 +148,7 @@ class LineWriter {
 }
 
 /**
- * Gathers the values of one record kind into lines of about CHUNK_BYTES, and at most `maxValues` values:
+ * Gathers the values of one record kind into lines of about LINE_BYTES, and at most `maxValues` values:
  * whole records (`a`, `t`: a line is an array of records) or flat runs of numbers and short strings (`d`,
  * `l`: cheap to parse).
  */
@@ -146,7 +163,7 @@ class LineBatcher {
   async add(approxBytes: number, ...values: unknown[]): Promise<void> {
     for (const v of values) this.values.push(v);
     this.size += approxBytes;
-    if (this.values.length >= this.maxValues || this.size >= CHUNK_BYTES) await this.flush();
+    if (this.values.length >= this.maxValues || this.size >= LINE_BYTES) await this.flush();
   }
   async flush(): Promise<void> {
     if (this.values.length === 0) return;
@@ -173,7 +190,7 @@ export async function writeSnapshot(
   await removeLeftoverTemporaryFiles(dir);
   const tmp = temporaryPath(dir, SNAPSHOT_FILE);
   const final = join(dir, SNAPSHOT_FILE);
-  const slicer = new Slicer(options.sliceMs ?? 8);
+  const slicer = new Slicer(options.sliceMs ?? WRITE_SLICE_MS);
   const tracker = index.trackChanges();
   // Taken with the tracker, in one step: every change after `seq` is either tracked (its article re-read on
   // load) or caught up from the log after `seq`, so resuming from it misses nothing.
@@ -237,7 +254,7 @@ export async function writeSnapshot(
           previous = shortId;
           if (flat.length < 2 * MAX_POSTINGS_PER_RECORD) continue;
           await termLines.add(term.length + 4 * flat.length, [term, fieldId, flat]);
-          await slicer.maybeYield(true);
+          await slicer.maybeYield();
           flat = [];
           previous = 0;
         }
@@ -291,6 +308,7 @@ export async function writeSnapshot(
       dirty: tracker.ids.size,
       ms: Math.round(performance.now() - started),
       longestSliceMs: Math.round(slicer.longest * 10) / 10,
+      slices: slicer.yields + 1,
     };
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -446,7 +464,7 @@ export async function readSnapshot(dir: string, analyzer: Analyzer): Promise<Loa
         throw new SnapshotError('corrupt', `unknown record "${kind}" on line ${lines}`);
     }
     // Start-up serves /healthz and /readyz meanwhile: yield now and then, without a timer's delay.
-    await slicer.maybeYield(true);
+    await slicer.maybeYield();
   }
   if (!footer) throw new SnapshotError('corrupt', 'no footer: the file is truncated');
   if (footer.lines !== lines || footer.sha256 !== hash.digest('hex')) {

@@ -7,7 +7,7 @@ import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import type { Article } from '../../src/articles/article.js';
 import { FolderArticleStore } from '../../src/articles/folder-store.js';
 import type { ArticleChange, ArticleVersion, ChangeListener } from '../../src/articles/store.js';
-import { applyChanges, Indexer, type RebuildRun } from '../../src/index/indexer.js';
+import { APPLY_SLICE_MS, applyChanges, Indexer, type RebuildRun } from '../../src/index/indexer.js';
 import { SearchIndex } from '../../src/index/search-index.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import { versionOf } from '../helpers/ud.js';
@@ -426,6 +426,26 @@ describe('indexer', () => {
   });
 
   describe('applyChanges', () => {
+    it('applies a burst in slices of APPLY_SLICE_MS of work, yielding to the event loop between them', async () => {
+      const index = emptyIndex();
+      const burst = Array.from({ length: 40 }, (_, i) => upsert(article(`golf-${i}`, [`Bericht ${i} over de dijken.`])));
+      // Each article takes a millisecond of the clock (one reading per article, one at the start).
+      let now = 0;
+      vi.spyOn(performance, 'now').mockImplementation(() => now++);
+      let done = false;
+      const applying = applyChanges(index, burst).finally(() => (done = true));
+      const between: number[] = [];
+      while (!done) {
+        between.push(index.articleCount);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(await applying).toEqual({ added: 40, changed: 0, removed: 0, unchanged: 0 });
+      // The loop ran between slices: every APPLY_SLICE_MS articles, it saw the index with one slice more.
+      const slices = [...new Set(between)].filter((n) => n > 0 && n < 40);
+      expect(slices.length).toBeGreaterThanOrEqual(40 / APPLY_SLICE_MS - 2);
+      for (let k = 1; k < slices.length; k++) expect(slices[k]! - slices[k - 1]!).toBeLessThanOrEqual(APPLY_SLICE_MS);
+    });
+
     it('applies each article in one step: between yields every article is wholly old or wholly new', async () => {
       const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
       const oldOf = (id: string) => article(id, [`De tulpen van ${id} bloeien.`, `Veel tulpen in de polder ${id}.`, `Tulpen en nog eens tulpen.`]);

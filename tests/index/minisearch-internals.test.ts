@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import MiniSearch from 'minisearch';
-import { addDocumentFields, TermCache, documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type TermPostings } from '../../src/index/minisearch-internals.js';
+import { addDocumentFields, removeDocumentFields, TermCache, documentIds, fieldLengths, indexMeta, MiniSearchRestorer, walkTerms, type TermPostings } from '../../src/index/minisearch-internals.js';
 import { toParagraphDocs } from '../../src/paragraphs/paragraphs.js';
 import { udArticles } from '../helpers/ud.js';
 import { miniSearchOptions } from '../../src/index/search-index.js';
@@ -68,5 +68,34 @@ describe('minisearch-internals', () => {
     ours.removeAll(docs.slice(0, 10));
     theirs.removeAll(docs.slice(0, 10));
     expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+  });
+
+  it("removes documents leaving exactly the structures MiniSearch's own remove leaves, with the cache still right for adding", () => {
+    const analyzer = createAnalyzer();
+    const docs = [...fixtureArticles(), ...udArticles('the direct-remove comparison on real text')].flatMap(toParagraphDocs);
+    docs.push({ ...docs[0]!, id: 'herhaald#1', text: 'NAVO NAVO navo, de NAVO en Rutte-NAVO, telefoongesprek gesprek.' });
+    docs.push({ ...docs[0]!, id: 'eenmalig#1', text: 'Een zeldzaamheidswoord komt hier alleen voor.' });
+    const fieldsOf = (doc: ParagraphDoc) => [analyzer.indexTerms(doc.text), analyzer.partTerms(doc.text)];
+    const theirs = new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
+    const ours = new MiniSearch<ParagraphDoc>(miniSearchOptions(analyzer));
+    const caches = [new TermCache(0), new TermCache(1)];
+    for (const doc of docs) {
+      theirs.add(doc);
+      addDocumentFields(ours, doc.id, fieldsOf(doc), caches);
+    }
+    // Every third document, and the ones whose terms occur nowhere else (their terms leave the tree).
+    const removed = docs.filter((_, n) => n % 3 === 0 || n >= docs.length - 2);
+    for (const doc of removed) {
+      theirs.remove(doc);
+      removeDocumentFields(ours, doc.id, fieldsOf(doc), caches);
+    }
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+    // The same caches add them back as MiniSearch's add does: no slot points at a term that left the tree.
+    for (const doc of removed) {
+      theirs.add(doc);
+      addDocumentFields(ours, doc.id, fieldsOf(doc), caches);
+    }
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+    expect(() => removeDocumentFields(ours, 'nergens#1', [[], []], caches)).toThrow('MiniSearch: cannot remove document with ID nergens#1: it is not in the index');
   });
 });

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import type { Article } from '../../src/articles/article.js';
 import { indexMeta } from '../../src/index/minisearch-internals.js';
 import { SearchIndex } from '../../src/index/search-index.js';
-import { MAX_POSTINGS_PER_RECORD, readSnapshot, SNAPSHOT_FILE, SnapshotError, writeSnapshot } from '../../src/index/snapshot.js';
+import { LINE_BYTES, MAX_POSTINGS_PER_RECORD, readSnapshot, Slicer, SNAPSHOT_FILE, SnapshotError, writeSnapshot, WRITE_SLICE_MS } from '../../src/index/snapshot.js';
 import { Searcher } from '../../src/search/search.js';
 import { fixtureArticles } from '../helpers/corpus.js';
 import { udArticles, versionOf } from '../helpers/ud.js';
@@ -73,7 +73,44 @@ describe('snapshot', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  describe('Slicer', () => {
+    it('yields at the first call after sliceMs of work, reading the clock at every call', async () => {
+      let now = 0;
+      vi.spyOn(performance, 'now').mockImplementation(() => now);
+      const slicer = new Slicer(2);
+      const yieldsAfter: number[] = [];
+      for (let call = 1; call <= 10; call++) {
+        now += 1; // each record a millisecond of work
+        const before = slicer.yields;
+        await slicer.maybeYield();
+        if (slicer.yields > before) yieldsAfter.push(call);
+      }
+      expect(yieldsAfter).toEqual([2, 4, 6, 8, 10]);
+      expect(slicer.longest).toBe(2);
+      vi.restoreAllMocks();
+    });
+  });
+
   describe('writeSnapshot and readSnapshot', () => {
+    it('writes in slices of WRITE_SLICE_MS of work and lines of about LINE_BYTES', async () => {
+      const index = indexOf(corpus);
+      // Every reading of the clock is a millisecond later: the writer yields every WRITE_SLICE_MS readings.
+      let now = 0;
+      vi.spyOn(performance, 'now').mockImplementation(() => now++);
+      const stats = await writeSnapshot(index, dir);
+      vi.restoreAllMocks();
+      const lines = readFileSync(join(dir, SNAPSHOT_FILE), 'utf8').split('\n').filter((line) => line.length > 0);
+      // The clock is read once per record: no slice ran more than WRITE_SLICE_MS readings (plus the one that
+      // ended it), so it yielded many times a line.
+      expect(stats.longestSliceMs).toBeLessThanOrEqual(WRITE_SLICE_MS + 1);
+      expect(stats.slices).toBeGreaterThan(10 * lines.length);
+      // A line ends once it holds LINE_BYTES: at most that plus its last record (articles: about 5 KB here).
+      for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThan(LINE_BYTES + 64 * 1024);
+      expect(lines.length).toBeGreaterThan(Buffer.byteLength(lines.join('\n')) / (LINE_BYTES + 64 * 1024));
+      const loaded = await readSnapshot(dir, createAnalyzer());
+      expect(results(loaded!.index)).toEqual(results(index));
+    });
+
     it('round-trip the index: same articles, versions and search results', async () => {
       const index = indexOf(corpus);
       index.removeArticle(corpus[1]!.id); // discarded documents must not come back
