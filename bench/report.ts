@@ -15,6 +15,8 @@ export interface SystemResult {
   http?: { searchReqPerSec: number; searchP99Ms: number; trivialReqPerSec: number; trivialP99Ms: number };
   freshness?: { fileP50Ms: number; fileP99Ms: number; adminP50Ms: number; adminP99Ms: number };
   startup?: { rebuildMs: number; snapshotMs: number; snapshotBytes: number; writeStallMaxMs: number };
+  /** Search p99 (ms) and the longest event-loop delay (ms) per phase of bench/search-during-writes.ts. */
+  writes?: Record<'quiet' | 'snapshot' | 'burst' | 'trickle', { p99Ms: number; p99Ratio: number; loopMaxMs: number }>;
 }
 
 export interface SystemEntry {
@@ -137,7 +139,7 @@ function sizeSection(size: SizeResult): string {
 }
 
 function systemSection(entries: readonly SystemEntry[]): string {
-  const lines = ['## System: HTTP, freshness, start-up', ''];
+  const lines = ['## System: HTTP, freshness, start-up, search while writing', ''];
   if (entries.length === 0) {
     lines.push('Not run.', '');
     return lines.join('\n');
@@ -160,6 +162,11 @@ function systemSection(entries: readonly SystemEntry[]): string {
     if (r.startup) {
       lines.push(`| ${e.size} | start-up: full rebuild / from snapshot | ${(r.startup.rebuildMs / 1000).toFixed(1)} s / ${(r.startup.snapshotMs / 1000).toFixed(1)} s |`);
       lines.push(`| ${e.size} | snapshot size; longest write stall | ${bytes(r.startup.snapshotBytes)}; ${ms(r.startup.writeStallMaxMs)} ms |`);
+    }
+    if (r.writes) {
+      for (const [phase, w] of Object.entries(r.writes)) {
+        lines.push(`| ${e.size} | search while writing, ${phase}: p99 (× quiet); longest event-loop delay | ${ms(w.p99Ms)} ms (${w.p99Ratio}×); ${ms(w.loopMaxMs)} ms |`);
+      }
     }
   }
   lines.push('');

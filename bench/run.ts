@@ -49,7 +49,7 @@ interface SystemModule {
     corpusDir: string;
     queries: string[];
     runs: number;
-    parts?: Array<'http' | 'freshness' | 'startup'>;
+    parts?: Array<'http' | 'freshness' | 'startup' | 'writes'>;
   }): Promise<SystemResult>;
 }
 
@@ -280,12 +280,12 @@ async function runSystem(corpora: PreparedCorpus[], options: Options): Promise<S
     log(`system: ${c.size.label}…`);
     const t = performance.now();
     try {
-      // At 1M only start-up is measured (its target is there); HTTP and freshness are judged at 100k.
-      const parts: Array<'http' | 'freshness' | 'startup'> = c.size.label === '1m' ? ['startup'] : ['http', 'freshness', 'startup'];
+      // At 1M start-up and writes are measured (their targets are there); HTTP and freshness are judged at 100k.
+      const parts: Array<'http' | 'freshness' | 'startup' | 'writes'> = c.size.label === '1m' ? ['startup', 'writes'] : ['http', 'freshness', 'startup', 'writes'];
       const result = await mod.runSystemBenchmarks({ size: c.size.label, corpusDir: c.dir, queries: c.queries.plain.map((q) => q.q), runs: options.runs, parts });
       entries.push({ size: c.size.label, result, wallMs: Math.round(performance.now() - t) });
-      const { http, freshness, startup } = result;
-      log(`system: ${c.size.label} done in ${((performance.now() - t) / 1000).toFixed(0)} s: ${JSON.stringify({ http, freshness, startup })}`);
+      const { http, freshness, startup, writes } = result;
+      log(`system: ${c.size.label} done in ${((performance.now() - t) / 1000).toFixed(0)} s: ${JSON.stringify({ http, freshness, startup, writes })}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       entries.push({ size: c.size.label, error: `failed: ${message}`, wallMs: Math.round(performance.now() - t) });

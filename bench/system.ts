@@ -1,12 +1,14 @@
 /**
- * The system-level part of `npm run bench`: HTTP throughput and latency, freshness and start-up of the real
- * server (src/main.ts as a child process) on one corpus folder. Each figure is the median over `runs` runs.
+ * The system-level part of `npm run bench`: HTTP throughput and latency, freshness, start-up, and search while
+ * writing of the real server (src/main.ts as a child process) on one corpus folder. Each figure is the median
+ * over `runs` runs, except search while writing (one run).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { DEFAULT_QUERIES, copiedCorpus, measureFreshness, withBenchServer, type FreshnessSamples } from './freshness.js';
 import { isMain, percentile } from './server.js';
+import { runWritesBenchmark, type WritesResult } from './search-during-writes.js';
 import { startupBenchmark, type StartupRun } from './startup.js';
 import { median, REPO_ROOT } from './words.js';
 
@@ -14,10 +16,12 @@ export interface SystemResult {
   http?: { searchReqPerSec: number; searchP99Ms: number; trivialReqPerSec: number; trivialP99Ms: number };
   freshness?: { fileP50Ms: number; fileP99Ms: number; adminP50Ms: number; adminP99Ms: number };
   startup?: { rebuildMs: number; snapshotMs: number; snapshotBytes: number; writeStallMaxMs: number };
+  /** Search p99 (ms) and the longest event-loop delay (ms) per phase of bench/search-during-writes.ts (one run). */
+  writes?: Record<'quiet' | 'snapshot' | 'burst' | 'trickle', { p99Ms: number; p99Ratio: number; loopMaxMs: number }>;
 }
 
-export type SystemPart = 'http' | 'freshness' | 'startup';
-const ALL_PARTS: readonly SystemPart[] = ['http', 'freshness', 'startup'];
+export type SystemPart = 'http' | 'freshness' | 'startup' | 'writes';
+const ALL_PARTS: readonly SystemPart[] = ['http', 'freshness', 'startup', 'writes'];
 
 /** autocannon's settings: 10 connections, 10 s measured after 2 s of the same load to warm up. */
 const CONNECTIONS = 10;
@@ -114,7 +118,7 @@ export async function runSystemBenchmarks(opts: {
   corpusDir: string;
   queries: string[];
   runs: number;
-  parts?: Array<'http' | 'freshness' | 'startup'>;
+  parts?: SystemPart[];
 }): Promise<SystemResult & { raw: unknown }> {
   const parts = opts.parts ?? [...ALL_PARTS];
   if (opts.queries.length === 0) throw new Error('system: no queries');
@@ -185,6 +189,13 @@ export async function runSystemBenchmarks(opts: {
     raw.startup = { runs, writeStallOverallMaxMs: Math.max(...runs.map((r) => r.writeStallMaxMs)) };
   }
 
+  if (parts.includes('writes')) {
+    // One run: its own server (it changes the folder), four phases with one client searching throughout.
+    const writes: WritesResult = await runWritesBenchmark({ size: opts.size, corpusDir: opts.corpusDir, queries: opts.queries, log: (m) => log(`writes ${m}`) });
+    result.writes = Object.fromEntries(writes.phases.map((p) => [p.phase, { p99Ms: p.p99Ms, p99Ratio: p.p99Ratio, loopMaxMs: p.loopMaxMs }])) as NonNullable<SystemResult['writes']>;
+    raw.writes = writes;
+  }
+
   raw.wallMs = Math.round(performance.now() - began);
   log(`done in ${((performance.now() - began) / 1000).toFixed(0)} s: ${JSON.stringify(result)}`);
   return { ...result, raw };
@@ -201,7 +212,7 @@ function readQueries(file: string): string[] {
   return text.split('\n').map((q) => q.trim()).filter((q) => q.length > 0);
 }
 
-const USAGE = `usage: node --import tsx bench/system.ts (--corpus DIR | --copies N) [--parts http,freshness,startup] [--runs 3]
+const USAGE = `usage: node --import tsx bench/system.ts (--corpus DIR | --copies N) [--parts http,freshness,startup,writes] [--runs 3]
        [--queries FILE (one query per line, or a JSON array)] [--size LABEL]
 Prints the result as JSON on stdout, progress on stderr. --copies N benchmarks N copies of ../shared/ud-dutch.`;
 
