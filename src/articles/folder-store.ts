@@ -21,6 +21,12 @@ export interface FolderStoreOptions {
   stableMs?: number;
   /** Files read in one batch; a burst of thousands is absorbed batch by batch. */
   batchSize?: number;
+  /**
+   * How often the whole folder is compared with the index while watching (5 minutes): the system's change
+   * queue can overflow (Linux's inotify drops events past `max_queued_events` without saying which), and a
+   * missed file would otherwise stay unindexed until a restart. 0: never.
+   */
+  reconcileEveryMs?: number;
 }
 
 const READ_CONCURRENCY = 16;
@@ -41,6 +47,8 @@ export class FolderArticleStore implements ArticleStore {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly stableMs: number;
   private readonly batchSize: number;
+  private readonly reconcileEveryMs: number;
+  private reconcileTimer: NodeJS.Timeout | undefined;
   /**
    * Files the watcher found unusable, with the reason logged: a link whose target keeps changing (the
    * watcher reports those) is logged once, not at every change, until it becomes an article or goes.
@@ -54,6 +62,7 @@ export class FolderArticleStore implements ArticleStore {
   ) {
     this.stableMs = options.stableMs ?? 100;
     this.batchSize = options.batchSize ?? 256;
+    this.reconcileEveryMs = options.reconcileEveryMs ?? 300_000;
   }
 
   /** Removes the temporary files of writers that were killed (each with one log line); call before scanning. */
@@ -137,6 +146,10 @@ export class FolderArticleStore implements ArticleStore {
     });
     watcher.start();
     this.watcher = watcher;
+    if (this.reconcileEveryMs > 0) {
+      this.reconcileTimer = setInterval(() => void this.compareAll(), this.reconcileEveryMs);
+      this.reconcileTimer.unref();
+    }
   }
 
   /** The watcher could not name what changed: compares the whole folder with what the listener holds. */
@@ -151,6 +164,7 @@ export class FolderArticleStore implements ArticleStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.reconcileTimer);
     this.watcher?.close();
     this.watcher = undefined;
     await this.lock.catch(() => undefined);

@@ -129,6 +129,18 @@ describe('folder-store', () => {
       expect(r.all().map(show)).toEqual(['+lang:Eerste alinea over de NAVO.|Alinea 2.|Alinea 3.|Alinea 4.|Alinea 5.|Alinea 6.']);
     });
 
+    it('compares the whole folder now and then, so a file whose event the system dropped is still indexed', async () => {
+      const often = new FolderArticleStore(dir, silentLogger, { stableMs: 80, reconcileEveryMs: 150 });
+      const r = recorder();
+      often.subscribe(r.listener, () => new Map());
+      await often.watch();
+      // The system's events stop (as when its queue overflows): only the periodic comparison can see the file.
+      (often as unknown as { watcher: { close(): void } }).watcher.close();
+      writeFileSync(join(dir, 'gemist.txt'), article('Gemist', 'Een gebeurtenis die niemand meldde.'));
+      await r.until(upserted('gemist'), 5_000);
+      await often.close();
+    });
+
     it('absorbs a burst of thousands of files in batches', async () => {
       const r = recorder();
       store.subscribe(r.listener);
