@@ -306,12 +306,12 @@ class TermPlan implements Plan {
     const an = compact(text.postings).rawLength;
     const b = parts === null ? a : compact(parts.postings).raw;
     const bn = parts === null ? 0 : compact(parts.postings).rawLength;
-    const blockSpan = 2 * BLOCK_SIZE; // raw entries per block: a (doc, tf) pair per slot
+    const blockSpan = 2 * BLOCK_SIZE; // raw entries per block: a (doc, tf) pair per slot (256: `i >>> 8` is the block)
     let i = 0;
     let j = 0;
     while (i < an || j < bn) {
-      if (i < an && i % blockSpan === 0 && top.isFull) {
-        const block = i / blockSpan;
+      if (i < an && (i & (blockSpan - 1)) === 0 && top.isFull) {
+        const block = i >>> 8;
         if (scale * maxima.maxima[block]! + partsMax < top.floor) {
           const last = maxima.lastDocs[block]!;
           i = Math.min(an, i + blockSpan);
