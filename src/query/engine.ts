@@ -12,7 +12,18 @@ import { CompactPostings } from '../index/compact-postings.js';
 import { FIELDS, PARTS_BOOST, PARTS_FIELD, TEXT_FIELD, type SearchIndex } from '../index/search-index.js';
 import { BLOCK_SIZE, BlockMaxima, BM25, FACTOR_CEILING } from './block-maxima.js';
 import { ArticleGroups, Counter, DateFilter, MonthCounts, TopDocs } from './collectors.js';
-import { countingSink, ListCursor, runConjunction, TermClause, type Conjunction, type ProbedClause, type PruningSink, type PruningStats } from './pruning.js';
+import {
+  countingSink,
+  ListCursor,
+  runConjunction,
+  runWordConjunction,
+  TermClause,
+  type Conjunction,
+  type ProbedClause,
+  type PruningSink,
+  type PruningStats,
+  type WordConjunction,
+} from './pruning.js';
 import { QueryError } from './query-error.js';
 import { foldQuery, type LeafQuery, type PhraseQuery, type Query } from './tree.js';
 
@@ -54,6 +65,11 @@ const MIN_POSTINGS_FOR_BITS = 1024;
  */
 export const MIN_POSTINGS_FOR_PRUNING = 1024;
 const MIN_LEAD_FOR_COUNTING = 16_384;
+/**
+ * Plain words are intersected as bitsets when the rarest is in at least 1 in this many paragraphs: then one
+ * AND per 32 paragraphs costs less than visiting its postings one by one.
+ */
+const WORD_DENSITY = 32;
 /** Parts postings are looked up by binary search: a bitset pays off on shorter lists than a hash map's. */
 const MIN_PARTS_POSTINGS_FOR_BITS = 64;
 const MIN_PROBES_FOR_BITS = 256;
@@ -1059,6 +1075,14 @@ export class CompiledQuery {
       engine.resetPool();
       return;
     }
+    const words = sink === null ? null : this.wordConjunction(ev);
+    if (words !== null) {
+      const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0, passed: 0 };
+      runWordConjunction(words, sink!, stats);
+      this.lastRun = stats;
+      engine.resetPool();
+      return;
+    }
     const conjunction = sink === null ? null : this.conjunction(ev, sink);
     if (conjunction !== null) {
       const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0, passed: 0 };
@@ -1079,6 +1103,35 @@ export class CompiledQuery {
       } else for (let i = 0; i < list.length; i++) collector.collect(docs[i]!, scores[i]! * popcount(masks[i]!));
     }
     engine.resetPool();
+  }
+
+  /**
+   * The plan as a conjunction of plain words (a phrase's words too) to intersect as bitsets, or null when it
+   * has another shape or its rarest word is too rare for that to pay: one AND per 32 paragraphs and word
+   * costs less than a cursor step per candidate only when the candidates are at least 1 in WORD_DENSITY.
+   */
+  private wordConjunction(ev: Evaluation): WordConjunction | null {
+    const plan = this.plan;
+    let children: Plan[];
+    let exclusions: Plan[] = [];
+    let check: ((doc: number) => boolean) | null = null;
+    if (plan instanceof AndPlan) {
+      children = plan.children;
+      exclusions = plan.exclusions;
+    } else if (plan instanceof PhrasePlan && plan.size > 0) {
+      children = plan.words.children;
+      check = (doc) => plan.occursIn(doc);
+    } else return null;
+    const oneTerm = (p: Plan): p is TermPlan => p instanceof TermPlan && p.isOneTerm;
+    if (children.length < 2 || !children.every(oneTerm) || !exclusions.every(oneTerm)) return null;
+    const limit = this.engine.view.nextId();
+    if (children[0]!.size * this.engine.bitsetDensity < limit) return null;
+    const membership = (p: TermPlan) => p.expansions.map((e) => ev.engine.membership(e.postings));
+    const clauses = children.map((child) => child.clause(ev, 0));
+    const bits = children.map(membership);
+    const excludedBits = exclusions.flatMap(membership);
+    const maxQuality = popcount(children.reduce((b, c) => b | c.termBits, 0));
+    return { clauses, bits, excludedBits, limit, check, maxQuality };
   }
 
   /**
@@ -1220,6 +1273,8 @@ export class QueryEngine {
    * a time, scoring only what can be kept: below it the exhaustive loop was faster (`npm run bench:pruning`).
    */
   minLeadForCounting = MIN_LEAD_FOR_COUNTING;
+  /** Plain words are intersected as bitsets from a rarest word in 1 in this many paragraphs (0: never). */
+  bitsetDensity = WORD_DENSITY;
   /** Block maxima built from the start (not patched), over this engine's life: for tests and the benchmark. */
   maximaBuilt = 0;
   /** Bitsets by postings list, with the list's membership version they were built at. */

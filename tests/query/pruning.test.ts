@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Article } from '../../src/articles/article.js';
 import type { CompactPostings } from '../../src/index/compact-postings.js';
 import { TEXT_FIELD, type SearchIndex } from '../../src/index/search-index.js';
@@ -124,7 +124,22 @@ describe('pruning', () => {
     expect(prunedFiltered.total).toBeLessThan(filtered.total);
   });
 
-  it('counts the matches of an AND exactly up to the bound, then skips what cannot get in (the total a lower bound)', () => {
+  it('intersects plain words as bitsets: every match counted exactly, only what can get in scored', () => {
+    const query = parse(index, `${frequent[0]} ${frequent[1]}`)!;
+    const exhaustive = run(index, query, 10, null);
+    const fast = run(index, query, 10, 0);
+    expectSameTop(fast.top, exhaustive.top);
+    expect(fast).toMatchObject({ total: exhaustive.total, skipped: false });
+    expect(fast.stats!.passed).toBeGreaterThan(0);
+    expect(fast.stats!.candidates).toBe(exhaustive.total);
+  });
+
+  it('walks sparser words by cursors: counts the matches of an AND exactly up to the bound, then skips what cannot get in (the total a lower bound)', () => {
+    const engine = engineFor(index);
+    engine.bitsetDensity = 0;
+    onTestFinished(() => {
+      engine.bitsetDensity = 32;
+    });
     const query = parse(index, `${frequent[0]} ${frequent[1]}`)!;
     const exhaustive = run(index, query, 10, null);
     expect(exhaustive.total).toBeGreaterThan(200);
@@ -185,7 +200,11 @@ describe('pruning', () => {
         } catch {
           return; // a query the engine refuses (too many expansions): refused either way
         }
+        // Half the runs with the cursors only: both ways of intersecting words are held to the exhaustive one.
+        const engine = engineFor(index);
+        engine.bitsetDensity = k % 2 === 0 ? 32 : 0;
         const fast = run(index, query, k, exactUpTo, order, range);
+        engine.bitsetDensity = 32;
         expectSameTop(fast.top, exhaustive.top);
         if (!fast.skipped) expect(fast.total).toBe(exhaustive.total);
         else {
