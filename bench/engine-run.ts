@@ -1,6 +1,7 @@
 /**
- * One contender in one process: build its index over a corpus, measure what the index holds on the heap,
- * then time the queries one by one. Prints one JSON line (an `EngineRunResult`) on stdout.
+ * One contender in one process: build its index over a corpus, measure what the index holds on the heap (and
+ * what the process grew by, for native engines), then time the queries one by one. Prints one JSON line (an
+ * `EngineRunResult`) on stdout.
  *
  * Usage: node --expose-gc --import tsx bench/engine-run.ts --engine NAME --corpus DIR --queries FILE [--warmup 200] [--max-queries N]
  */
@@ -34,10 +35,20 @@ export interface EngineRunResult {
   loadMs: number;
   buildMs: number;
   parPerSec: number;
-  /** Heap the built engine holds, texts included (see `measureHeap`). */
+  /** Heap the built engine holds, texts included (see `main`). */
   heapBytes: number;
   heapPerPar: number;
+  /** The process's resident memory after the build and the warm-up queries. */
   rssBytes: number;
+  /**
+   * `rssBytes` less the resident memory before the files were read: what native engines hold outside the V8
+   * heap (SQLite's pages, Lance's caches) shows here and not in `heapBytes`. Absent from runs recorded before
+   * it was measured.
+   */
+  rssGrowthBytes?: number;
+  rssGrowthPerPar?: number;
+  /** Engines that write their index to disk (LanceDB): its size there after the build. */
+  diskBytes?: number;
   warmupQueries: number;
   query: QueryStats;
   typo?: QueryStats;
@@ -67,18 +78,35 @@ function round(x: number, digits = 3): number {
   return Math.round(x * f) / f;
 }
 
-/** Times each query on its own; hits come from `count` when the engine has one (untimed). */
-function timeQueries(engine: Engine, queries: readonly string[]): QueryStats {
+/**
+ * Times each query on its own; hits come from `count` when the engine has one (untimed). A synchronous engine
+ * is timed in a loop without a single `await`, as before async engines existed; an async one from the call
+ * to the settling of its promise (the native work on the library's threads and the hand-back to this one).
+ */
+async function timeQueries(engine: Engine, queries: readonly string[]): Promise<QueryStats> {
   const times: number[] = new Array(queries.length);
   const hits: number[] = new Array(queries.length);
   const fallbacksBefore = engine.fallbacks ?? 0;
-  for (let i = 0; i < queries.length; i++) {
-    const started = performance.now();
-    hits[i] = engine.search(queries[i]!);
-    times[i] = performance.now() - started;
+  if (engine.searchAsync) {
+    for (let i = 0; i < queries.length; i++) {
+      const started = performance.now();
+      hits[i] = await engine.searchAsync(queries[i]!);
+      times[i] = performance.now() - started;
+    }
+  } else {
+    for (let i = 0; i < queries.length; i++) {
+      const started = performance.now();
+      hits[i] = engine.search(queries[i]!);
+      times[i] = performance.now() - started;
+    }
   }
   const fallbacks = (engine.fallbacks ?? 0) - fallbacksBefore;
-  if (engine.count) for (let i = 0; i < queries.length; i++) hits[i] = engine.count(queries[i]!);
+  if (engine.count) {
+    for (let i = 0; i < queries.length; i++) {
+      const n = engine.count(queries[i]!);
+      hits[i] = typeof n === 'number' ? n : await n;
+    }
+  }
   const total = hits.reduce((a, b) => a + b, 0);
   return {
     count: queries.length,
@@ -104,15 +132,27 @@ async function main(): Promise<void> {
     throw new Error(`usage: engine-run --engine ${ENGINE_NAMES.join('|')} --corpus DIR --queries FILE [--warmup 200]`);
   }
   const engine = await loadEngine(name);
+  try {
+    await measure(engine, name, corpusDir, queriesFile, warmup, maxQueries);
+  } finally {
+    // Also after a failure: LanceDB's temporary directory must not outlive the run.
+    await engine.close?.();
+  }
+}
 
+async function measure(engine: Engine, name: string, corpusDir: string, queriesFile: string, warmup: number, maxQueries: number): Promise<void> {
   /*
    * Heap: the baseline is taken before the files are even read. Then the corpus is read, parsed and indexed,
    * our own references to it are dropped, and after two full GCs whatever is still on the heap is held by the
    * engine: its index, the paragraph texts it keeps to show hits (stored fields, a Map, our Article objects),
-   * ids. So heap/paragraph counts the stored text for every engine alike.
+   * ids. So heap/paragraph counts the stored text for every engine alike — for the engines that keep them on
+   * the heap. SQLite and Lance keep theirs in native memory, which only the resident set shows: its growth from
+   * the same baseline to after the warm-up queries (when Lance has loaded its index) is recorded beside it. It
+   * also holds heap pages V8 has not yet given back after reading the corpus, for every engine alike.
    */
   collect();
   const heapBefore = process.memoryUsage().heapUsed;
+  const rssBefore = process.memoryUsage().rss;
 
   const loadStarted = performance.now();
   let corpus: BenchCorpus | null = (() => {
@@ -133,13 +173,18 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
   collect();
   const heapBytes = process.memoryUsage().heapUsed - heapBefore;
+  const diskBytes = engine.diskBytes?.();
 
   const set = JSON.parse(readFileSync(queriesFile, 'utf8')) as QuerySet;
   const texts = (list: QuerySet['plain']) => list.map((q) => q.q);
   process.stderr.write(`  ${name}: built in ${(buildMs / 1000).toFixed(1)} s, querying…\n`);
 
   // Warm-up queries are distinct from the timed ones, so no engine's cache meets a timed query early.
-  for (const q of texts(set.warmup).slice(0, warmup)) engine.search(q);
+  for (const q of texts(set.warmup).slice(0, warmup)) {
+    if (engine.searchAsync) await engine.searchAsync(q);
+    else engine.search(q);
+  }
+  const rssBytes = process.memoryUsage().rss;
   const result: EngineRunResult = {
     engine: name,
     paragraphs,
@@ -149,17 +194,20 @@ async function main(): Promise<void> {
     parPerSec: Math.round(paragraphs / (buildMs / 1000)),
     heapBytes,
     heapPerPar: round(heapBytes / paragraphs, 1),
-    rssBytes: process.memoryUsage().rss,
+    rssBytes,
+    rssGrowthBytes: rssBytes - rssBefore,
+    rssGrowthPerPar: round((rssBytes - rssBefore) / paragraphs, 1),
+    ...(diskBytes !== undefined ? { diskBytes } : {}),
     warmupQueries: Math.min(warmup, set.warmup.length),
-    query: timeQueries(engine, texts(set.plain).slice(0, maxQueries)),
+    query: await timeQueries(engine, texts(set.plain).slice(0, maxQueries)),
   };
   // Typo and prefix queries only mean something for our engine (the others match whole words only).
   if (name === 'ours') {
-    result.typo = timeQueries(engine, texts(set.typo));
-    result.prefix = timeQueries(engine, texts(set.prefix));
-    result.and = timeQueries(engine, texts(set.plain).filter((q) => q.includes(' ')));
-    if (set.phrase) result.phrase = timeQueries(engine, texts(set.phrase));
-    if (set.exclusion) result.exclusion = timeQueries(engine, texts(set.exclusion));
+    result.typo = await timeQueries(engine, texts(set.typo));
+    result.prefix = await timeQueries(engine, texts(set.prefix));
+    result.and = await timeQueries(engine, texts(set.plain).filter((q) => q.includes(' ')));
+    if (set.phrase) result.phrase = await timeQueries(engine, texts(set.phrase));
+    if (set.exclusion) result.exclusion = await timeQueries(engine, texts(set.exclusion));
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -72,14 +72,18 @@ export interface BenchResults {
 }
 
 /** Engines in the order tables and the chart show them. */
-const ENGINE_ORDER = ['ours', 'flexsearch', 'minisearch-defaults', 'minisearch-porter', 'lunr'];
+const ENGINE_ORDER = ['ours', 'flexsearch', 'minisearch-defaults', 'minisearch-porter', 'lunr', 'sqlite-fts5', 'lancedb'];
 const COLORS: Record<string, string> = {
   ours: '#d62728',
   flexsearch: '#2ca02c',
   'minisearch-defaults': '#1f77b4',
   'minisearch-porter': '#17becf',
   lunr: '#9467bd',
+  'sqlite-fts5': '#ff7f0e',
+  lancedb: '#8c564b',
 };
+/** Engines whose index lives in native memory, outside the V8 heap: their heap column says nothing. */
+const NATIVE = new Set(['sqlite-fts5', 'lancedb']);
 
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
@@ -110,21 +114,28 @@ function sizeSection(size: SizeResult): string {
       : '');
   const extra = size.queries.phrase !== undefined ? `, ${size.queries.phrase} phrases and ${size.queries.exclusion ?? 0} exclusions` : '';
   lines.push(`Corpus: ${corpus}. Queries: ${int(size.queries.plain)} plain (after ${size.queries.warmup} warm-up), ${size.queries.typo} typo and ${size.queries.prefix} prefix variants${extra} for ours.`, '');
-  lines.push('| engine | build (par/s) | build (s) | heap/paragraph | p50 (ms) | p99 (ms) | mean (ms) | hits/query | no hits | runs |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| engine | build (par/s) | build (s) | heap/paragraph | RSS growth/paragraph | p50 (ms) | p99 (ms) | mean (ms) | hits/query | no hits | runs |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const e of sortedEngines(size.engines)) {
     const m = e.median;
     if (m === null) {
-      lines.push(`| ${e.engine} | ${e.skipped ?? `failed: ${e.errors.join('; ')}`} | | | | | | | | 0 |`);
+      lines.push(`| ${e.engine} | ${e.skipped ?? `failed: ${e.errors.join('; ')}`} | | | | | | | | | 0 |`);
       continue;
     }
-    const name = e.engine === 'ours' ? '**ours** (with highlighting)' : e.engine;
-    lines.push(`| ${name} | ${int(m.parPerSec)} | ${(m.buildMs / 1000).toFixed(1)} | ${bytes(m.heapPerPar)} | ${queryCells(m.query)} | ${e.runs.length} |`);
-    if (m.typo) lines.push(`| ours, typo queries | | | | ${queryCells(m.typo)} | ${e.runs.length} |`);
-    if (m.prefix) lines.push(`| ours, prefix queries | | | | ${queryCells(m.prefix)} | ${e.runs.length} |`);
-    if (m.and) lines.push(`| ours, plain queries of 2–3 words (AND) | | | | ${queryCells(m.and)} | ${e.runs.length} |`);
-    if (m.phrase) lines.push(`| ours, phrase queries | | | | ${queryCells(m.phrase)} | ${e.runs.length} |`);
-    if (m.exclusion) lines.push(`| ours, exclusion queries | | | | ${queryCells(m.exclusion)} | ${e.runs.length} |`);
+    const name = e.engine === 'ours' ? '**ours** (with highlighting)' : NATIVE.has(e.engine) ? `${e.engine} (native)` : e.engine;
+    const rss = m.rssGrowthPerPar !== undefined ? bytes(m.rssGrowthPerPar) : '—';
+    lines.push(`| ${name} | ${int(m.parPerSec)} | ${(m.buildMs / 1000).toFixed(1)} | ${bytes(m.heapPerPar)} | ${rss} | ${queryCells(m.query)} | ${e.runs.length} |`);
+    if (m.typo) lines.push(`| ours, typo queries | | | | | ${queryCells(m.typo)} | ${e.runs.length} |`);
+    if (m.prefix) lines.push(`| ours, prefix queries | | | | | ${queryCells(m.prefix)} | ${e.runs.length} |`);
+    if (m.and) lines.push(`| ours, plain queries of 2–3 words (AND) | | | | | ${queryCells(m.and)} | ${e.runs.length} |`);
+    if (m.phrase) lines.push(`| ours, phrase queries | | | | | ${queryCells(m.phrase)} | ${e.runs.length} |`);
+    if (m.exclusion) lines.push(`| ours, exclusion queries | | | | | ${queryCells(m.exclusion)} | ${e.runs.length} |`);
+  }
+  for (const e of sortedEngines(size.engines)) {
+    const disk = e.median?.diskBytes;
+    if (disk !== undefined) {
+      lines.push('', `${e.engine} also keeps its table and index on disk: ${bytes(disk)} (${bytes(disk / size.paragraphs)} a paragraph), read through the page cache, which neither heap nor RSS counts.`);
+    }
   }
   const ours = size.engines.find((e) => e.engine === 'ours')?.median;
   if (ours?.typo?.fallbacks !== undefined && ours.prefix?.fallbacks !== undefined) {
@@ -218,12 +229,22 @@ const HOW_MEASURED = `## How measured
   before the files are read; after the build the process drops its own references to the corpus, waits 200 ms,
   runs two full GCs and measures again, so heap/paragraph is everything the engine holds, including the paragraph
   texts every engine keeps to show hits (MiniSearch \`storeFields\`, a Map for lunr and FlexSearch, our articles).
+  SQLite and LanceDB (marked native) keep index and texts outside the V8 heap, where heap/paragraph cannot see
+  them: for them only RSS growth/paragraph counts, the resident set after the build and the warm-up queries less
+  the one before the files were read. That column is the one comparable across all engines, as an upper bound:
+  it also holds heap pages V8 has not returned after reading the corpus and, for LanceDB, its thread pools.
+  LanceDB's files on disk (its table and index, in a temporary directory removed after the run) are reported
+  under its table.
 - **Query timing.** Each query is timed on its own with \`performance.now()\`, in one synchronous loop, after the
   warm-up. Ours is timed through \`Searcher.search\` with a page of 10, which includes highlighting those 10.
   MiniSearch and lunr compute all hits, ranked. FlexSearch is timed with \`limit: 10\` (what a results page asks,
   and its fast path: it may stop early); its hit count comes from a second, untimed call without a limit.
   FlexSearch's encoder caches the encoding of each word and clears the cache from a 50 ms timer, which cannot fire
   inside the synchronous loop, so repeated query words stay cached for the whole run: an advantage to FlexSearch.
+  SQLite is timed as a results page asks: \`ORDER BY rank LIMIT 10\` with \`highlight()\` on those 10; its hit
+  count comes from an untimed \`count(*)\`. LanceDB answers only through promises, so each of its queries is
+  timed from the call to its settled promise (its search runs on its own threads), \`limit(10)\` with the texts,
+  the count from an untimed second query; every other engine keeps its loop without an \`await\`.
 - **Medians.** Every number in the engine tables is the median over the runs of that metric; all runs are in
   \`results.json\`. The machine is shared, so single runs are noisy; the load average is recorded above.
 - **Engines.** \`minisearch-defaults\`: MiniSearch 7.2 defaults. \`minisearch-porter\`: MiniSearch with Snowball's
@@ -236,6 +257,14 @@ const HOW_MEASURED = `## How measured
   latency and hits/query there come from that subset; its build, which the targets use, is measured in full.
   \`ours\`: \`SearchIndex.addArticle\` and \`Searcher.search\` (Kraaij-Pohlmann stemmer, diacritic folding,
   compounds, BM25, OR fallback when AND finds nothing, highlighting).
+  \`sqlite-fts5\`: better-sqlite3 12 (SQLite's FTS5), an in-memory table, tokenizer \`unicode61 remove_diacritics 2\`
+  (words as written, every diacritic folded: FTS5 has no Dutch stemmer and no stop list), every paragraph
+  inserted in one transaction, then \`optimize\`; each query word quoted (\`"w1" "w2"\`: AND, never FTS5 syntax),
+  BM25 by \`ORDER BY rank\`. \`lancedb\`: LanceDB 0.31's native full-text index (BM25) over a table of
+  paragraphs, tokenizer \`simple\`, lowercase, ASCII folding, its Dutch stop list and Porter stemmer; queries a
+  \`MatchQuery\` with \`Operator.And\`; no highlighter, so its hits' texts come unmarked. Its build is writing the
+  table and building the index, with \`LANCE_CPU_THREADS\` at least 2 (with the one compute thread Lance picks
+  on 2 cores, its index build never finishes).
 `;
 
 /** RESULTS.md */
@@ -269,8 +298,11 @@ export function renderMarkdown(results: BenchResults): string {
 // ---- SVG ----------------------------------------------------------------------------------------------------
 
 const W = 900;
-const H = 400;
+const H = 420;
 const PLOT = { top: 50, bottom: 310 };
+/** The legend's first row (its lines' y) and the step to a second. */
+const LEGEND_TOP = 382;
+const LEGEND_ROW = 20;
 const PANELS = [
   { left: 75, right: 425 },
   { left: 530, right: 880 },
@@ -372,15 +404,23 @@ export function renderSvg(results: BenchResults): string {
         return m ? [[size.paragraphs, metric(m)] as [number, number]] : [];
       }),
     }));
-  // Legend entries one after another, each as wide as its label (about 6.3 px a character at 12 px).
+  // Legend entries one after another, each as wide as its label (about 6.3 px a character at 12 px), on a
+  // second row once the first is full.
   let legendX = 75;
+  let legendY = LEGEND_TOP;
   const legend = engines
     .map((engine) => {
-      const x = legendX;
       const color = COLORS[engine] ?? '#333';
       const label = engine === 'ours' ? 'ours (with highlighting)' : engine;
-      legendX += 32 + label.length * 6.3 + 24;
-      return `<line x1="${x}" y1="382" x2="${x + 26}" y2="382" stroke="${color}" stroke-width="${engine === 'ours' ? 3 : 1.8}"/>${marker(engine, x + 13, 382, color)}<text x="${x + 32}" y="386" font-size="12">${esc(label)}</text>`;
+      const width = 32 + label.length * 6.3;
+      if (legendX + width > W - 10) {
+        legendX = 75;
+        legendY += LEGEND_ROW;
+      }
+      const x = legendX;
+      const y = legendY;
+      legendX += width + 24;
+      return `<line x1="${x}" y1="${y}" x2="${x + 26}" y2="${y}" stroke="${color}" stroke-width="${engine === 'ours' ? 3 : 1.8}"/>${marker(engine, x + 13, y, color)}<text x="${x + 32}" y="${y + 4}" font-size="12">${esc(label)}</text>`;
     })
     .join('\n');
   return [

@@ -235,7 +235,7 @@ async function runEngines(corpus: PreparedCorpus, options: Options): Promise<voi
         summary.runs.push(r);
         log(
           `${size.label}: ${engine}: build ${(r.buildMs / 1000).toFixed(1)} s (${r.parPerSec.toLocaleString('en-US')} par/s), ` +
-            `heap ${Math.round(r.heapPerPar)} B/par, p50 ${r.query.p50} ms, p99 ${r.query.p99} ms, ${r.query.hitsMean} hits/query`,
+            `heap ${Math.round(r.heapPerPar)} B/par, RSS +${Math.round(r.rssGrowthPerPar ?? 0)} B/par, p50 ${r.query.p50} ms, p99 ${r.query.p99} ms, ${r.query.hitsMean} hits/query`,
         );
       } catch (error) {
         summary.errors.push(error instanceof Error ? error.message : String(error));

@@ -45,6 +45,22 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>, previous
     else na('p99-scaling', text, '≤ 3×', 'not measured (needs 100k and 1m)');
   }
 
+  // Ours against the native engines, at every synthetic size: ours answers with its highlighting, SQLite with
+  // its highlight(), LanceDB with bare texts (it has no highlighter).
+  for (const size of results.sizes.filter((s) => s.kind === 'synthetic')) {
+    const ours = median(size.label, 'ours')?.query.p99;
+    for (const [engine, label] of [
+      ['sqlite-fts5', 'SQLite FTS5'],
+      ['lancedb', 'LanceDB'],
+    ] as const) {
+      const theirs = median(size.label, engine)?.query.p99;
+      const text = `query p99 at ${size.label}: ours / ${label}`;
+      const id = `p99-${engine}-${size.label}`;
+      if (ours !== undefined && theirs !== undefined) targets.push({ id, text, measured: `${ms(ours)} / ${ms(theirs)} = ${x(ours / theirs)}`, limit: '≤ 0.5×', status: judge(ours <= 0.5 * theirs) });
+      else na(id, text, '≤ 0.5×', `not measured (needs --engines with ours and ${engine})`);
+    }
+  }
+
   // Ours against the last recorded run: plain queries may not have become slower than 1.2× (another session's
   // machine load differs, so this compares medians of runs, and RESULTS.md keeps both commits).
   for (const size of ['100k', '1m']) {

@@ -7,12 +7,12 @@
 import { Charset, Encoder, Index } from 'flexsearch';
 import { stemmer as porterDutch } from '@orama/stemmers/dutch';
 import { SNOWBALL_DUTCH_STOPWORDS } from '../../src/analysis/stopwords.js';
-import { sink, type BenchCorpus, type Engine } from './engine.js';
+import { sink, type BenchCorpus, type Engine, type SyncEngine } from './engine.js';
 
 /** What a results page asks for. */
 const PAGE = 10;
 
-export class FlexSearchEngine implements Engine {
+export class FlexSearchEngine implements SyncEngine {
   readonly name = 'flexsearch';
   private readonly index: Index;
   /** Paragraph texts by FlexSearch's numeric id (its docs recommend numeric ids); the string ids alongside. */

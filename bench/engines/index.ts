@@ -1,7 +1,7 @@
 /** The benchmark's contenders by name; each is imported only by the process that runs it. */
 import type { Engine } from './engine.js';
 
-export const ENGINE_NAMES = ['ours', 'minisearch-defaults', 'minisearch-porter', 'flexsearch', 'lunr'] as const;
+export const ENGINE_NAMES = ['ours', 'minisearch-defaults', 'minisearch-porter', 'flexsearch', 'lunr', 'sqlite-fts5', 'lancedb'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** lunr builds too slowly and holds too much for larger corpora: above this it is skipped. */
@@ -24,5 +24,9 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
       return (await import('./flexsearch.js')).flexsearchEngine();
     case 'lunr':
       return (await import('./lunr.js')).lunrEngine();
+    case 'sqlite-fts5':
+      return (await import('./sqlite-fts5.js')).sqliteFts5Engine();
+    case 'lancedb':
+      return (await import('./lancedb.js')).lancedbEngine();
   }
 }

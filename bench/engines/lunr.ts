@@ -3,7 +3,7 @@
  * lunr-languages documents it; lunr stores no documents, so the texts are kept in a Map by id.
  */
 import { createRequire } from 'node:module';
-import { sink, type BenchCorpus, type Engine } from './engine.js';
+import { sink, type BenchCorpus, type Engine, type SyncEngine } from './engine.js';
 
 const require = createRequire(import.meta.url);
 // lunr ships no types; these are the few calls used here.
@@ -26,7 +26,7 @@ require('lunr-languages/lunr.nl.js')(lunr);
 /** Characters with a meaning in lunr's query syntax. */
 const SPECIAL = /[:^~*+\-\\]/g;
 
-export class LunrEngine implements Engine {
+export class LunrEngine implements SyncEngine {
   readonly name = 'lunr';
   private index: LunrIndex | null = null;
   private readonly texts = new Map<string, string>();

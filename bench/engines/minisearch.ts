@@ -6,11 +6,11 @@ import MiniSearch from 'minisearch';
 import { stemmer as porterDutch } from '@orama/stemmers/dutch';
 import { SNOWBALL_DUTCH_STOPWORDS } from '../../src/analysis/stopwords.js';
 import type { ParagraphDoc } from '../../src/paragraphs/paragraphs.js';
-import { sink, type BenchCorpus, type Engine } from './engine.js';
+import { sink, type BenchCorpus, type Engine, type SyncEngine } from './engine.js';
 
 const STOPWORDS = new Set(SNOWBALL_DUTCH_STOPWORDS);
 
-class MiniSearchEngine implements Engine {
+class MiniSearchEngine implements SyncEngine {
   private readonly mini: MiniSearch<ParagraphDoc>;
 
   constructor(

@@ -7,9 +7,9 @@ import { createAnalyzer } from '../../src/analysis/analyzer.js';
 import { SearchIndex } from '../../src/index/search-index.js';
 import { Searcher } from '../../src/search/search.js';
 import { EngineWarmUp } from '../../src/search/warm-up.js';
-import { sink, type BenchCorpus, type Engine } from './engine.js';
+import { sink, type BenchCorpus, type Engine, type SyncEngine } from './engine.js';
 
-export class OursEngine implements Engine {
+export class OursEngine implements SyncEngine {
   readonly name = 'ours';
   fallbacks = 0;
   private readonly index = new SearchIndex(createAnalyzer());
