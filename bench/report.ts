@@ -279,7 +279,10 @@ export function renderMarkdown(results: BenchResults): string {
       `Commit \`${results.git.commit.slice(0, 12)}\`${results.git.dirty ? ' with uncommitted changes' : ''}.`,
     '',
   );
-  out.push(`Medians of ${results.options.runs} run${results.options.runs === 1 ? '' : 's'} per engine and size; every run is in \`results.json\`.`, '');
+  out.push(
+    `Engines: ${results.options.engines.join(', ')}. Medians of ${results.options.runs} run${results.options.runs === 1 ? '' : 's'} per engine and size; every run is in \`results.json\`.`,
+    '',
+  );
   out.push('![Query p99 and build rate of each engine against corpus size](results.svg)', '');
   out.push('## Targets', '');
   out.push('| target | measured | limit | status |', '|---|---|---|---|');

@@ -2,8 +2,8 @@
  * `npm run bench`: every contender over every corpus size, one child process at a time, then the system,
  * stemmer and analyzer benchmarks; medians, targets, and the report (bench/results.json, RESULTS.md, results.svg).
  *
- * Usage: npm run bench -- [--sizes 10k,100k] [--runs 3] [--engines ours,flexsearch,…] [--ud|--no-ud] [--seed 1] [--no-system]
- * (`--ud` adds the real articles of ../shared/ud-dutch.)
+ * Usage: npm run bench -- [--sizes 10k,100k] [--runs 3] [--engines ours,flexsearch,…|all] [--ud|--no-ud] [--seed 1] [--no-system]
+ * (`--ud` adds the real articles of ../shared/ud-dutch; `--engines all` adds SQLite FTS5 and LanceDB to the default five.)
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import type { AnalyzerResult } from './analyzer-throughput.js';
 import { CACHE_DIR, ensureCorpus, parseSize, readArticles, readManifest, sizeLabel } from './corpus.js';
 import type { EngineRunResult } from './engine-run.js';
-import { ENGINE_NAMES, LUNR_MAX_PARAGRAPHS, isEngineName, type EngineName } from './engines/index.js';
+import { DEFAULT_ENGINES, ENGINE_NAMES, LUNR_MAX_PARAGRAPHS, isEngineName, type EngineName } from './engines/index.js';
 import { ensureQueries, QUERY_VERSION, type QuerySet } from './queries.js';
 import { writeReport, type BenchResults, type EngineSummary, type SizeResult, type SystemEntry, type SystemResult } from './report.js';
 import type { StemmerResult } from './stemmer.js';
@@ -62,7 +62,7 @@ function log(line: string): void {
 
 function parseOptions(argv: string[]): Options {
   // The real-text run is opt-in (--ud): it is small and judges no target, and the default must fit 10 minutes.
-  const options: Options = { sizes: ['10k', '100k'], runs: 3, engines: [...ENGINE_NAMES], ud: false, seed: 1, system: true };
+  const options: Options = { sizes: ['10k', '100k'], runs: 3, engines: [...DEFAULT_ENGINES], ud: false, seed: 1, system: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = (): string => {
@@ -79,7 +79,8 @@ function parseOptions(argv: string[]): Options {
         if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('bench: --runs must be a whole number ≥ 1');
         break;
       case '--engines': {
-        const names = value().split(',');
+        const list = value();
+        const names = list === 'all' ? [...ENGINE_NAMES] : list.split(',');
         const unknown = names.filter((n) => !isEngineName(n));
         if (unknown.length > 0) throw new Error(`bench: unknown engine ${unknown.join(', ')} (known: ${ENGINE_NAMES.join(', ')})`);
         options.engines = names as EngineName[];
@@ -99,7 +100,7 @@ function parseOptions(argv: string[]): Options {
         options.system = false;
         break;
       default:
-        throw new Error(`bench: unknown option ${flag}\nusage: npm run bench -- [--sizes 10k,100k,1m] [--runs 3] [--engines ${ENGINE_NAMES.join(',')}] [--ud|--no-ud] [--seed 1] [--no-system]`);
+        throw new Error(`bench: unknown option ${flag}\nusage: npm run bench -- [--sizes 10k,100k,1m] [--runs 3] [--engines ${ENGINE_NAMES.join(',')}|all] [--ud|--no-ud] [--seed 1] [--no-system]`);
     }
   }
   return options;
