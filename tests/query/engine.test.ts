@@ -357,7 +357,7 @@ describe('engine', () => {
         fc.property(treeArbitrary(leafArbitrary(terms)).filter(withinCap), fc.integer({ min: 1, max: 40 }), (query, k) => expectSameTopK(index, query, k)),
         { numRuns: 3000, seed: 20261124 },
       );
-    });
+    }, 120_000); // 3,000 runs against MiniSearch: about 30 s on a loaded 2-core machine
 
     it('refuses more distinct terms than scoring can count, naming the cap', () => {
       const many: Query = { kind: 'or', children: terms.slice(0, 33).map(q.term) };
@@ -483,6 +483,6 @@ describe('engine', () => {
         fc.property(treeArbitrary(fc.oneof(leaf, phraseArbitrary(index, leaf))).filter(withinCap), (query) => expectOracle(index, query)),
         { numRuns: 300, seed: 12 },
       );
-    });
+    }, 120_000); // 1,300 runs over real text: about 35 s on a loaded 2-core machine
   });
 });
