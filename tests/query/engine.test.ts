@@ -10,20 +10,9 @@ import { engineFor, MAX_EXPANSIONS, QueryEngine } from '../../src/query/engine.j
 import { QueryError } from '../../src/query/query-error.js';
 import { foldQuery, hasPhrase, leaves, q, rewriteQuery, toMiniSearchQuery, type LeafQuery, type OrQuery, type PhraseSlot, type Query } from '../../src/query/tree.js';
 import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
+import { prng } from '../helpers/random.js';
 import { reference, top, tree } from '../helpers/query.js';
 import { udArticles } from '../helpers/ud.js';
-
-/** A small seeded PRNG, so the generated corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Short paragraphs of words drawn Zipf-like from the fixtures' vocabulary (stopwords included): frequent

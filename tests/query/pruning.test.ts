@@ -12,18 +12,7 @@ import type { Query } from '../../src/query/tree.js';
 import { compareParagraphIds } from '../../src/paragraphs/paragraphs.js';
 import { dayRange, Searcher } from '../../src/search/search.js';
 import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
-
-/** A small seeded PRNG, so the generated corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/random.js';
 
 const WORDS = [...new Set(fixtureArticles().flatMap((a) => a.paragraphs.join(' ').match(/\p{L}[\p{L}'-]*/gu) ?? []))].sort();
 
