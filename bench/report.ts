@@ -230,9 +230,10 @@ const HOW_MEASURED = `## How measured
   runs two full GCs and measures again, so heap/paragraph is everything the engine holds, including the paragraph
   texts every engine keeps to show hits (MiniSearch \`storeFields\`, a Map for lunr and FlexSearch, our articles).
   SQLite and LanceDB (marked native) keep index and texts outside the V8 heap, where heap/paragraph cannot see
-  them: for them only RSS growth/paragraph counts, the resident set after the build and the warm-up queries less
-  the one before the files were read. That column is the one comparable across all engines, as an upper bound:
-  it also holds heap pages V8 has not returned after reading the corpus and, for LanceDB, its thread pools.
+  them, and so are typed arrays' contents (ours keeps positions, compacted postings and per-paragraph values
+  in them): RSS growth/paragraph, the resident set after the build and the warm-up queries less the one before
+  the files were read, is the column comparable across all engines, as an upper bound: it also holds heap
+  pages V8 has not returned after reading the corpus and, for LanceDB, its thread pools.
   LanceDB's files on disk (its table and index, in a temporary directory removed after the run) are reported
   under its table.
 - **Query timing.** Each query is timed on its own with \`performance.now()\`, in one synchronous loop, after the

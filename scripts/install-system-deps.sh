@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what this project needs beyond Node.js and npm on a fresh Debian machine: Debian's Chromium
-# for the browser tests (never a browser downloaded by a test tool), and PostgreSQL 15 and nginx for the
-# replicated mode and its tests. Idempotent; run as root in CI.
+# for the browser tests (never a browser downloaded by a test tool), PostgreSQL 15 and nginx for the
+# replicated mode and its tests, and python3, make and g++, with which `npm ci` compiles better-sqlite3 (a
+# benchmark contender) when its prebuilt binary cannot be downloaded. Idempotent; run as root in CI.
 set -euo pipefail
 
 need_node_major=20
@@ -19,6 +20,9 @@ missing=()
 [ -x "$chromium_path" ] || missing+=(chromium)
 [ -x "$postgres_bin_dir/postgres" ] || missing+=(postgresql-15)
 [ -x "$nginx_bin" ] || missing+=(nginx)
+command -v python3 >/dev/null || missing+=(python3)
+command -v make >/dev/null || missing+=(make)
+command -v g++ >/dev/null || missing+=(g++)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
