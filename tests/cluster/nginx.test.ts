@@ -43,7 +43,18 @@ async function startReplica(name: string): Promise<Replica> {
 }
 
 async function ask(url: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, init);
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (error) {
+    // After a reload, nginx's old workers close their idle keep-alive connections; a request sent on one as
+    // it closes fails with "other side closed". HTTP clients retry an idempotent request once on a fresh
+    // connection in that case (RFC 9112, 9.3.1), and so does this one — a write is never retried.
+    const method = (init.method ?? 'GET').toUpperCase();
+    const closed = (error as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET';
+    if (!closed || (method !== 'GET' && method !== 'HEAD')) throw error;
+    res = await fetch(url, init);
+  }
   return { status: res.status, text: await res.text() };
 }
 
