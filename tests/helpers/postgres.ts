@@ -61,12 +61,20 @@ export function usePostgresDatabases(prefix: string): {
   };
   // CREATE DATABASE … TEMPLATE and RENAME need the database to themselves: its connections are cut first.
   const disconnect = (db: string) => `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db}' AND pid <> pg_backend_pid()`;
+  // A terminated backend is gone only once it has exited: waited for (up to 5 s), re-reading the statistics.
+  const gone = (db: string) =>
+    `DO $$ BEGIN FOR i IN 1..100 LOOP PERFORM pg_stat_clear_snapshot(); ` +
+    `EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = '${db}' AND pid <> pg_backend_pid()); ` +
+    `PERFORM pg_sleep(0.05); END LOOP; END $$`;
   const backup = async () => {
-    await admin(disconnect(database), `DROP DATABASE IF EXISTS ${database}_backup`, `CREATE DATABASE ${database}_backup TEMPLATE ${database}`);
+    await admin(disconnect(database), gone(database), `DROP DATABASE IF EXISTS ${database}_backup`, `CREATE DATABASE ${database}_backup TEMPLATE ${database}`);
   };
   const restore = async () => {
+    // No new connections while it is swapped (a follower under test reconnects at once), then the backup in place.
     await admin(
+      `ALTER DATABASE ${database} ALLOW_CONNECTIONS false`,
       disconnect(database),
+      gone(database),
       `ALTER DATABASE ${database} RENAME TO ${database}_replaced`,
       `ALTER DATABASE ${database}_backup RENAME TO ${database}`,
     );
