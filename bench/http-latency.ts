@@ -5,7 +5,10 @@
  * helmet, our process and heap), and its /api/search cycling through realistic queries.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_QUERIES } from './freshness.js';
 import { isMain, percentile, startServer, waitReady } from './server.js';
 import { load, searchPaths } from './system.js';
@@ -71,9 +74,15 @@ export interface HttpLatencyResult {
 
 export async function runHttpLatency(articlesDir?: string): Promise<HttpLatencyResult> {
   const bare = await startBareServer();
-  const server = await startServer(articlesDir === undefined ? {} : { ARTICLES_DIR: articlesDir });
+  // A fresh index folder: the server's default (data/.index) is the developer's own, and a corpus's snapshot
+  // does not belong there.
+  const indexDir = mkdtempSync(join(tmpdir(), 'nieuwszoeker-bench-http-'));
+  const server = await startServer({ INDEX_DIR: indexDir, ...(articlesDir === undefined ? {} : { ARTICLES_DIR: articlesDir }) });
   try {
     await waitReady(server.port);
+    // Measure the quiet server: the snapshot written after the build and the engine's warm-up are past.
+    await server.waitFor(/^wrote snapshot/);
+    await server.waitFor(/^query engine warmed/);
     const search = searchPaths(DEFAULT_QUERIES);
     const sequential = {
       bare: await sequentialLatency(bare.port, ['/']),
@@ -90,6 +99,7 @@ export async function runHttpLatency(articlesDir?: string): Promise<HttpLatencyR
   } finally {
     await server.stop();
     bare.child.kill();
+    rmSync(indexDir, { recursive: true, force: true });
   }
 }
 

@@ -30,6 +30,10 @@ export const MAX_TERM_LENGTH = 64;
  * 75 MB, which the compact postings had saved several times over (DESIGN.md, "Compounds").
  */
 export const WORD_MEMO_SIZE = 200_000;
+/** Letters of the last queries' term sets (`lettersOf`); cleared when full. */
+const LETTERS_MEMO_SIZE = 256;
+/** The commonest words' analyses in front of the memo (a small table stays in cache); cleared when full. */
+const HOT_WORDS = 4096;
 
 /** Compound parts (as words) whose terms each analyzer remembers: parts recur, see `termsOfPart`. */
 export const PART_MEMO_SIZE = 20_000;
@@ -267,9 +271,20 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
    * which lets the index keep per-word facts in typed arrays instead of looking strings up.
    */
   const memo = new Map<string, WordAnalysis>();
+  /**
+   * The words met lately, in front of `memo`: Dutch text is mostly its few thousand commonest words, and a
+   * small table answers them from the processor's cache where the large one misses it (DESIGN.md, "Highlighting").
+   */
+  const recent = new Map<string, WordAnalysis>();
   function analyzeWritten(surface: string): WordAnalysis {
+    const hot = recent.get(surface);
+    if (hot !== undefined) return hot;
     const known = memo.get(surface);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      if (recent.size >= HOT_WORDS) recent.clear();
+      recent.set(surface, known);
+      return known;
+    }
     const analysis = analyzeWord(normalizeWord(surface));
     // One object per remembered word: its analysis carries its id.
     if (memo.size < WORD_MEMO_SIZE) {
@@ -333,7 +348,21 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     else forms.push(form);
   }
 
+  /** By the terms joined: one query's hits ask for the same letters each time. */
+  const lettersMemo = new Map<string, TermLetters>();
   function lettersOf(terms: Iterable<string>): TermLetters {
+    const list = [...terms];
+    const key = list.join('\u0000');
+    let letters = lettersMemo.get(key);
+    if (letters === undefined) {
+      letters = termLetters(list);
+      if (lettersMemo.size >= LETTERS_MEMO_SIZE) lettersMemo.clear();
+      lettersMemo.set(key, letters);
+    }
+    return letters;
+  }
+
+  function termLetters(terms: readonly string[]): TermLetters {
     const initials = new Set<number>();
     const starts = new Set<number>();
     const doubled = new Set<number>();
@@ -361,8 +390,10 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const partTerms: Array<readonly string[]> = [];
     forEachWord(text, (start, end, bounds) => {
       if (bounds.length === 2) {
-        if (letters !== undefined && !mayMatch(text, start, end, letters)) return;
-        visit(start, end, analyzeWritten(text.slice(start, end)).matchTerms, false);
+        const surface = text.slice(start, end);
+        // A common word is known at once; the skip rule only saves analysing the others.
+        const analysis = recent.get(surface) ?? (letters !== undefined && !mayMatch(text, start, end, letters) ? undefined : analyzeWritten(surface));
+        if (analysis !== undefined) visit(start, end, analysis.matchTerms, false);
         return;
       }
       normalizedParts.length = 0;

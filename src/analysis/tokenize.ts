@@ -38,8 +38,8 @@ function classifyCodePoint(cp: number): number {
 
 /** Class bits of the code point starting at `i` (0 past the end). */
 function classAt(text: string, i: number): number {
+  if (i >= text.length) return 0;
   const c = text.charCodeAt(i);
-  if (c !== c) return 0; // NaN: past the end
   if (c >= 0xd800 && c <= 0xdbff) {
     const low = text.charCodeAt(i + 1);
     if (low >= 0xdc00 && low <= 0xdfff) return classifyCodePoint(((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000);
@@ -103,13 +103,23 @@ function atomEnd(text: string, i: number): number {
   const n = text.length;
   let last = 0; // class of the last word character consumed
   while (i < n) {
-    const k = classAt(text, i);
-    if ((k & WORD) !== 0) {
-      last = k;
-      i += widthAt(text, i);
-      continue;
-    }
     const c = text.charCodeAt(i);
+    // ASCII letters and digits, most of any Dutch text, without the general lookups.
+    if (c < 0x80) {
+      const a = BMP_CLASS[c]! & 0x7f;
+      if (a !== 0) {
+        last = a;
+        i++;
+        continue;
+      }
+    } else {
+      const k = classAt(text, i);
+      if ((k & WORD) !== 0) {
+        last = k;
+        i += widthAt(text, i);
+        continue;
+      }
+    }
     const next = classAt(text, i + 1);
     if (isApostrophe(c) && (next & LETTER) !== 0) i += 1;
     else if (isNumberJoiner(c) && (last & DIGIT) !== 0 && (next & DIGIT) !== 0) i += 1;
@@ -129,7 +139,8 @@ export function forEachWord(
   visit: (start: number, end: number, parts: readonly number[]) => void,
 ): void {
   const n = text.length;
-  const parts: number[] = [];
+  // One reused pair for the plain word (most words): resizing an array costs a runtime call per word.
+  const single = [0, 0];
   let i = 0;
   while (i < n) {
     const k = classAt(text, i);
@@ -141,16 +152,21 @@ export function forEachWord(
       continue;
     }
     const start = i;
-    parts.length = 0;
-    parts.push(i, partEnd);
     i = partEnd;
     // Hyphen-joined parts: a hyphen with a word character right after it.
-    while (i < n && isHyphen(text.charCodeAt(i)) && (classAt(text, i + 1) & WORD) !== 0) {
-      const partStart = i + 1;
-      i = atomEnd(text, partStart);
-      parts.push(partStart, i);
+    if (i < n && isHyphen(text.charCodeAt(i)) && (classAt(text, i + 1) & WORD) !== 0) {
+      const parts = [start, partEnd];
+      do {
+        const partStart = i + 1;
+        i = atomEnd(text, partStart);
+        parts.push(partStart, i);
+      } while (i < n && isHyphen(text.charCodeAt(i)) && (classAt(text, i + 1) & WORD) !== 0);
+      visit(start, i, parts);
+      continue;
     }
-    visit(start, i, parts);
+    single[0] = start;
+    single[1] = partEnd;
+    visit(start, partEnd, single);
   }
 }
 

@@ -33,6 +33,8 @@ export const MAX_QUERY_LENGTH = 500;
  * `track_total_hits`): beyond it `total` is a lower bound (`totalRelation: "gte"`) unless `exactTotal` asks.
  */
 export const TOTAL_EXACT_UP_TO = 10_000;
+/** How many recent query texts keep their parse and analysis (Searcher.read). */
+const READ_QUERIES = 1_024;
 
 export type Grouping = 'paragraph' | 'article';
 
@@ -178,6 +180,8 @@ interface Outcome {
 
 export class Searcher {
   /** @param synonyms  the synonyms in force, asked at every query (the file may be reloaded meanwhile) */
+  private readonly readQueries = new Map<string, { syntax: ParsedSyntax; analyzed: AnalyzedQuery; synonyms: Synonyms }>();
+
   constructor(
     private readonly index: SearchIndex,
     private readonly synonyms: () => Synonyms = () => NO_SYNONYMS,
@@ -312,8 +316,7 @@ export class Searcher {
 
   /** @throws QueryError */
   private prepare(text: string): Prepared {
-    const syntax = parseSyntax(text);
-    const analyzed = analyzeQuery(text, syntax, this.index.analyzer, this.synonyms());
+    const { syntax, analyzed } = this.read(text);
     if (analyzed.query === null) return { syntax, analyzed, query: null, approximate: [] };
     // A word found only inside compounds occurs: it is no typo.
     const index = this.index;
@@ -390,6 +393,28 @@ export class Searcher {
       if (best.length > 0 && best[0]!.doc === group.best[0]!.doc) best[0] = group.best[0]!;
       return { ...group, best };
     });
+  }
+
+  /**
+   * The query as read and analyzed, remembered by its text for the synonyms in force (LRU): both depend on
+   * nothing else, and popular queries come again. What depends on the index (typo relaxation, compiling)
+   * is done per search.
+   */
+  private read(text: string): { syntax: ParsedSyntax; analyzed: AnalyzedQuery } {
+    const synonyms = this.synonyms();
+    const known = this.readQueries.get(text);
+    if (known !== undefined && known.synonyms === synonyms) {
+      this.readQueries.delete(text);
+      this.readQueries.set(text, known);
+      return known;
+    }
+    const syntax = parseSyntax(text);
+    const analyzed = analyzeQuery(text, syntax, this.index.analyzer, synonyms);
+    // Shared by every search of this text from now on: the arrays a response carries must not change.
+    for (const list of [analyzed.terms, analyzed.ignored, analyzed.expansions]) Object.freeze(list);
+    if (this.readQueries.size >= READ_QUERIES) this.readQueries.delete(this.readQueries.keys().next().value!);
+    this.readQueries.set(text, { syntax, analyzed, synonyms });
+    return { syntax, analyzed };
   }
 
   private hit({ doc, score }: RankedDoc, compiled: CompiledQuery, origins: QueryOrigins | null = null): SearchHit {
