@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/article.js';
 import { QueryError } from '../../src/query/query-error.js';
+import { parseSynonyms, Synonyms } from '../../src/query/synonyms.js';
 import { Searcher, type ArticleResults, type ParagraphResults, type SearchOptions } from '../../src/search/search.js';
 import { buildIndex, fixtureArticles, seedArticle, SEED_ID } from '../helpers/corpus.js';
 import { udArticles } from '../helpers/ud.js';
@@ -30,6 +31,23 @@ describe('search', () => {
         expect(hit.score).toBeGreaterThan(0);
       }
       expect(r.fallback).toBe(false);
+    });
+
+    it('reads a query text again when the synonyms in force change, and never lets a response change what it remembered', () => {
+      const index = buildIndex();
+      let synonyms = new Synonyms([], index.analyzer);
+      const searcher = new Searcher(index, () => synonyms);
+      const before = page(searcher, 'bondgenootschap');
+      expect(before.total).toBe(0);
+      synonyms = new Synonyms(parseSynonyms('bondgenootschap, NAVO').rules, index.analyzer);
+      const after = page(searcher, 'bondgenootschap');
+      expect(after.total).toBe(2);
+      expect(after.expansions.length).toBe(1);
+      // The remembered analysis is shared by later responses: its arrays are frozen, not copied.
+      expect(() => (after.terms as string[]).push('x')).toThrow(TypeError);
+      expect(page(searcher, 'bondgenootschap').terms).toEqual(after.terms);
+      synonyms = new Synonyms([], index.analyzer);
+      expect(page(searcher, 'bondgenootschap').total).toBe(0);
     });
 
     it('finds the one paragraph that mentions Witkoff', () => {
