@@ -35,8 +35,14 @@ export interface EngineRunResult {
   loadMs: number;
   buildMs: number;
   parPerSec: number;
-  /** Heap the built engine holds, texts included (see `main`). */
+  /**
+   * What the built engine holds in JavaScript memory, texts included (see `measure`): the V8 heap and the
+   * ArrayBuffers behind typed arrays, which live outside it (ours keeps positions, compacted postings and
+   * per-paragraph values in them). Runs recorded before `arrayBufferBytes` existed counted the heap alone.
+   */
   heapBytes: number;
+  /** The ArrayBuffer part of `heapBytes`. */
+  arrayBufferBytes?: number;
   heapPerPar: number;
   /** The process's resident memory after the build and the warm-up queries. */
   rssBytes: number;
@@ -143,8 +149,8 @@ async function main(): Promise<void> {
 async function measure(engine: Engine, name: string, corpusDir: string, queriesFile: string, warmup: number, maxQueries: number): Promise<void> {
   /*
    * Heap: the baseline is taken before the files are even read. Then the corpus is read, parsed and indexed,
-   * our own references to it are dropped, and after two full GCs whatever is still on the heap is held by the
-   * engine: its index, the paragraph texts it keeps to show hits (stored fields, a Map, our Article objects),
+   * our own references to it are dropped, and after two full GCs whatever is still on the heap, or in the
+   * ArrayBuffers behind typed arrays (outside the V8 heap), is held by the engine: its index, the paragraph texts it keeps to show hits (stored fields, a Map, our Article objects),
    * ids. So heap/paragraph counts the stored text for every engine alike — for the engines that keep them on
    * the heap. SQLite and Lance keep theirs in native memory, which only the resident set shows: its growth from
    * the same baseline to after the warm-up queries (when Lance has loaded its index) is recorded beside it. It
@@ -152,6 +158,7 @@ async function measure(engine: Engine, name: string, corpusDir: string, queriesF
    */
   collect();
   const heapBefore = process.memoryUsage().heapUsed;
+  const buffersBefore = process.memoryUsage().arrayBuffers;
   const rssBefore = process.memoryUsage().rss;
 
   const loadStarted = performance.now();
@@ -172,7 +179,8 @@ async function measure(engine: Engine, name: string, corpusDir: string, queriesF
   // Let timers run first: FlexSearch's encoder clears its term cache 50 ms after use.
   await new Promise((resolve) => setTimeout(resolve, 200));
   collect();
-  const heapBytes = process.memoryUsage().heapUsed - heapBefore;
+  const arrayBufferBytes = process.memoryUsage().arrayBuffers - buffersBefore;
+  const heapBytes = process.memoryUsage().heapUsed - heapBefore + arrayBufferBytes;
   const diskBytes = engine.diskBytes?.();
 
   const set = JSON.parse(readFileSync(queriesFile, 'utf8')) as QuerySet;
@@ -193,6 +201,7 @@ async function measure(engine: Engine, name: string, corpusDir: string, queriesF
     buildMs: round(buildMs, 1),
     parPerSec: Math.round(paragraphs / (buildMs / 1000)),
     heapBytes,
+    arrayBufferBytes,
     heapPerPar: round(heapBytes / paragraphs, 1),
     rssBytes,
     rssGrowthBytes: rssBytes - rssBefore,

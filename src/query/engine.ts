@@ -741,8 +741,10 @@ class PhrasePlan implements Plan {
   /** The phrase's word with the fewest postings: its documents are the candidates. */
   private readonly rarest: Plan;
   /**
-   * The slot of the rarest word, when it accepts a single symbol: its varint bytes are searched for in a
-   * candidate's encoded positions, and only the positions around a hit are decoded (`occurs`). −1: none.
+   * The slot whose varint bytes are searched for in a candidate's encoded positions, only the positions around
+   * a hit decoded (`occurs`): the rarest word's when it accepts a single symbol, else the single-symbol slot
+   * likeliest to be rare (`rarestSingle`: `"kwam het ik"` anchors on `ik`, the slot of `kwam` accepting every
+   * form of `komen`). −1: no slot accepts a single symbol; every position is decoded.
    */
   private readonly anchor: number;
   private readonly anchorBytes: number[] = [];
@@ -770,7 +772,7 @@ class PhrasePlan implements Plan {
     const rarest = wordSlots.reduce((a, b) => (b.plan.size < a.plan.size ? b : a));
     this.rarest = rarest.plan;
     this.size = slots.some((s) => s.never) ? 0 : this.rarest.size;
-    this.anchor = slots[rarest.slot]!.single >= 0 ? rarest.slot : -1;
+    this.anchor = slots[rarest.slot]!.single >= 0 ? rarest.slot : rarestSingle(slots);
     if (this.anchor >= 0) this.anchorBytes = varint(slots[this.anchor]!.single);
     if (this.anchor >= 0 && slots.every((slot) => slot.single >= 0)) {
       const bytes = slots.map((slot) => varint(slot.single));
@@ -968,6 +970,16 @@ class PhrasePlan implements Plan {
     }
     return found;
   }
+}
+
+/**
+ * The single-symbol slot with the highest symbol, or −1. Symbols are handed out on first sight, so the
+ * commonest words (`de`, `het`) have the lowest and a high one is the better bet for a rare byte pattern.
+ */
+function rarestSingle(slots: readonly SlotMatcher[]): number {
+  let best = -1;
+  for (let j = 0; j < slots.length; j++) if (slots[j]!.single >= 0 && (best < 0 || slots[j]!.single > slots[best]!.single)) best = j;
+  return best;
 }
 
 /** Whether a slot accepts the symbol at a position. */

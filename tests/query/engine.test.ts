@@ -393,6 +393,25 @@ describe('engine', () => {
       expect(compiled.report(small.shortIdOf('a#3')!)).toBeNull();
     });
 
+    it('anchors on a stopword when the rarest word accepts several symbols (every form of an irregular verb)', () => {
+      const small = buildIndex([
+        {
+          id: 'v', title: 'v', date: null, source: null, url: null,
+          paragraphs: ['Toen kwam het ik goed uit.', 'Zij komen het ik niet na.', 'Het kwam ik tegen.', 'Kwam het niet ik?', 'Hij kwam hét ik niet.', 'kwam het, ik zeg het'],
+        },
+      ]);
+      const phrase = (...slots: PhraseSlot[]): Query => ({ kind: 'phrase', slots });
+      const word = (t: string): PhraseSlot => ({ kind: 'word', query: q.term(t) });
+      const stop = (w: string): PhraseSlot => ({ kind: 'stopword', word: w });
+      const kom = small.analyzer.analyze('kwam')[0]!.terms.find((t) => small.analyzer.analyze('komen')[0]!.terms.includes(t))!;
+      expect(kom).toBeDefined();
+      const query = phrase(word(kom), stop('het'), stop('ik'));
+      // Punctuation between words does not break a phrase (positions count words): `kwam het, ik` holds it.
+      expect(top(small, query, 10).matches.map((m) => m.id).sort()).toEqual(['v#1', 'v#2', 'v#5', 'v#6']);
+      expectOracle(small, query);
+      expectOracle(small, phrase(stop('het'), word(kom), stop('ik')));
+    });
+
     it('equals the oracle on 1,000 random trees with phrases and exclusions, scored as MiniSearch scores their words', () => {
       const node = treeArbitrary(fc.oneof({ weight: 2, arbitrary: leaf }, { weight: 2, arbitrary: phraseArbitrary(index, leaf) })).filter(withinCap);
       fc.assert(
