@@ -2,7 +2,8 @@
  * `npm run bench:pruning`: the engine's pruning against the exhaustive evaluation, side by side in one process
  * over one index — each benchmark query run both ways in alternating order — so the ratios are not the
  * machine's mood. Reports p50/p99 of each query kind both ways (top 10 with highlighting, as a page asks), the
- * grouped page with month counts, the warm-up's cost, and what the pruned runs looked at.
+ * grouped page with month counts, phrases with and without the pair signatures, the warm-up's cost, and what
+ * the pruned runs looked at.
  *
  * Usage: npm run bench:pruning -- [--size 100k] [--seed 1] [--out bench/pruning-results.json]
  */
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { createAnalyzer } from '../src/analysis/analyzer.js';
 import { SearchIndex } from '../src/index/search-index.js';
 import { Searcher, type SearchOptions } from '../src/search/search.js';
+import { engineFor } from '../src/query/engine.js';
 import { EngineWarmUp } from '../src/search/warm-up.js';
 import { ensureCorpus, readArticles } from './corpus.js';
 import { ensureQueries, QUERY_VERSION, type QuerySet } from './queries.js';
@@ -28,6 +30,8 @@ export interface PruningResult {
   paragraphs: number;
   warmUp: { lists: number; postings: number; slices: number; ms: number };
   kinds: Record<string, { queries: number; pruned: Side; exhaustive: Side; p99Ratio: number; gte: number }>;
+  /** Phrases with and without the pair signatures consulted first (both pruned). */
+  pairSignatures: { queries: number; on: Side; off: Side; p99Ratio: number };
   page: { queries: number; pruned: Side; exhaustive: Side; p99Ratio: number };
 }
 
@@ -75,6 +79,21 @@ export async function measurePruning(size: string, seed: number, log: (line: str
     kinds[kind] = { queries: pruned.length, pruned: a, exhaustive: b, p99Ratio: Math.round((a.p99 / b.p99) * 100) / 100, gte };
     log(`${kind}: pruned p50 ${a.p50} / p99 ${a.p99} ms, exhaustive ${b.p50} / ${b.p99} ms`);
   }
+  // Phrases with the pair signatures and without, alternating as above.
+  const engine = engineFor(index);
+  const withPairs: number[] = [];
+  const withoutPairs: number[] = [];
+  for (const { q } of set.phrase) {
+    const runs = turn++ % 2 === 0 ? [true, false] : [false, true];
+    for (const on of runs) {
+      engine.pairFilter = on;
+      (on ? withPairs : withoutPairs).push(time(q, { limit: 10, offset: 0 }).ms);
+    }
+  }
+  engine.pairFilter = true;
+  const ps = { on: side(withPairs), off: side(withoutPairs) };
+  log(`phrases: pair signatures on p50 ${ps.on.p50} / p99 ${ps.on.p99} ms, off ${ps.off.p50} / ${ps.off.p99} ms`);
+  const pairSignatures = { queries: withPairs.length, ...ps, p99Ratio: Math.round((ps.on.p99 / ps.off.p99) * 100) / 100 };
   // The search page: grouped by article with month counts (every match counted; only what can be shown scored).
   const pagePruned: number[] = [];
   const pageFull: number[] = [];
@@ -86,7 +105,7 @@ export async function measurePruning(size: string, seed: number, log: (line: str
   const pa = side(pagePruned);
   const pb = side(pageFull);
   log(`page (grouped, months): pruned p50 ${pa.p50} / p99 ${pa.p99} ms, exhaustive ${pb.p50} / ${pb.p99} ms`);
-  return { paragraphs: index.paragraphCount, warmUp, kinds, page: { queries: pagePruned.length, pruned: pa, exhaustive: pb, p99Ratio: Math.round((pa.p99 / pb.p99) * 100) / 100 } };
+  return { paragraphs: index.paragraphCount, warmUp, kinds, pairSignatures, page: { queries: pagePruned.length, pruned: pa, exhaustive: pb, p99Ratio: Math.round((pa.p99 / pb.p99) * 100) / 100 } };
 }
 
 if (isMain(import.meta.url)) {

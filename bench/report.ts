@@ -227,11 +227,12 @@ const HOW_MEASURED = `## How measured
 - **One engine per process** (\`bench/engine-run.ts\`), one process at a time, the engine order rotated between
   runs. Build time is indexing only (reading and parsing the files is not counted). Heap: the baseline is taken
   before the files are read; after the build the process drops its own references to the corpus, waits 200 ms,
-  runs two full GCs and measures again, so heap/paragraph is everything the engine holds, including the paragraph
+  runs two full GCs and measures again — the V8 heap and the ArrayBuffers behind typed arrays, which live
+  outside it (ours keeps positions, compacted postings and per-paragraph values in them; runs recorded before
+  this was counted show the heap alone) — so heap/paragraph is everything the engine holds in JavaScript, including the paragraph
   texts every engine keeps to show hits (MiniSearch \`storeFields\`, a Map for lunr and FlexSearch, our articles).
-  SQLite and LanceDB (marked native) keep index and texts outside the V8 heap, where heap/paragraph cannot see
-  them, and so are typed arrays' contents (ours keeps positions, compacted postings and per-paragraph values
-  in them): RSS growth/paragraph, the resident set after the build and the warm-up queries less the one before
+  SQLite and LanceDB (marked native) keep index and texts in native memory, where heap/paragraph cannot see
+  them: RSS growth/paragraph, the resident set after the build and the warm-up queries less the one before
   the files were read, is the column comparable across all engines, as an upper bound: it also holds heap
   pages V8 has not returned after reading the corpus and, for LanceDB, its thread pools.
   LanceDB's files on disk (its table and index, in a temporary directory removed after the run) are reported

@@ -15,6 +15,15 @@ const OFFSET_BITS = 16;
 const MIN_LIVE_SHARE = 0.5;
 const EMPTY = new Uint8Array(0);
 
+/** 32-bit words of a paragraph's pair signature: 256 bits (`pairSignature`). */
+export const PAIR_WORDS = 8;
+
+/** The two bits (0–255) of the pair signature that the adjacent symbols `a`, `b` set: low and next byte of a hash. */
+export function pairBits(a: number, b: number): number {
+  const h = Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b);
+  return (h ^ (h >>> 15)) & 0xffff;
+}
+
 /** Symbol 0: a position no phrase can match (a word with no index term that is not a stopword). */
 export const NO_SYMBOL = 0;
 
@@ -46,6 +55,15 @@ export class PositionStore {
   /** By short id: location in the arena, and length in bytes (-1: not stored). */
   private location = new Int32Array(0);
   private length = new Int32Array(0);
+  /**
+   * By short id, PAIR_WORDS words: a Bloom filter of the paragraph's adjacent symbol pairs (two bits a pair),
+   * which lets a phrase skip a candidate without reading its positions (DESIGN.md, "Positions").
+   */
+  private pairs = new Uint32Array(0);
+  /** By short id, one bit: the signature is made (a paragraph loaded encoded waits for `signPending`). */
+  private signed = new Uint32Array(0);
+  /** No paragraph below this short id waits for its signature. */
+  private firstUnsigned = Number.MAX_SAFE_INTEGER;
   private lastId = -1;
   private readonly scratch: DecodedPositions = { symbols: new Int32Array(256), length: 0 };
 
@@ -108,16 +126,83 @@ export class PositionStore {
     let bytes = 0;
     for (let i = 0; i < count; i++) bytes += varintLength(symbols[i]!);
     const at = this.reserve(shortId, bytes);
+    this.signed[shortId >>> 5]! |= 1 << (shortId & 31);
     if (bytes === 0) return;
     const chunk = this.chunks[at >>> OFFSET_BITS]!;
     let p = at & ((1 << OFFSET_BITS) - 1);
     for (let i = 0; i < count; i++) p = writeVarint(chunk, p, symbols[i]!);
+    const pairs = this.pairs;
+    const base = shortId * PAIR_WORDS;
+    for (let i = 1; i < count; i++) setPair(pairs, base, pairBits(symbols[i - 1]!, symbols[i]!));
   }
 
   /** Stores already encoded symbols (from a snapshot), with the same order rule as `add`. */
   addEncoded(shortId: number, encoded: Uint8Array): void {
     const at = this.reserve(shortId, encoded.length);
-    if (encoded.length > 0) this.chunks[at >>> OFFSET_BITS]!.set(encoded, at & ((1 << OFFSET_BITS) - 1));
+    if (encoded.length === 0) {
+      // No positions, no pairs: signed as it is.
+      this.signed[shortId >>> 5]! |= 1 << (shortId & 31);
+      return;
+    }
+    this.chunks[at >>> OFFSET_BITS]!.set(encoded, at & ((1 << OFFSET_BITS) - 1));
+    if (this.firstUnsigned > shortId) this.firstUnsigned = shortId;
+    // The signature is not in the snapshot: it is the positions' own function, made again from them after
+    // the load (`signPending`), so loading costs no more than copying.
+  }
+
+  /**
+   * Makes the signatures of paragraphs loaded encoded (`addEncoded`) until done or `budgetMs` is spent;
+   * true when none is left. Until a paragraph's signature is made, every pair may be in it.
+   */
+  signPending(budgetMs = Infinity): boolean {
+    const started = performance.now();
+    const from = this.firstUnsigned;
+    for (; this.firstUnsigned <= this.lastId; this.firstUnsigned++) {
+      const id = this.firstUnsigned;
+      // Some progress whatever the budget: the clock is read every 256 paragraphs.
+      if (id > from && (id & 255) === 0 && performance.now() - started >= budgetMs) return false;
+      if (isSet(this.signed, id)) continue;
+      const n = this.length[id]!;
+      if (n > 0) this.signFromBytes(id, n);
+      this.signed[id >>> 5]! |= 1 << (id & 31);
+    }
+    return true;
+  }
+
+  private signFromBytes(id: number, n: number): void {
+    const at = this.location[id]!;
+    const bytes = this.chunks[at >>> OFFSET_BITS]!;
+    const start = at & ((1 << OFFSET_BITS) - 1);
+    const pairs = this.pairs;
+    const base = id * PAIR_WORDS;
+    let previous = -1;
+    let value = 0;
+    let shift = 0;
+    for (let i = start; i < start + n; i++) {
+      const b = bytes[i]!;
+      value |= (b & 0x7f) << shift;
+      if (b >= 0x80) {
+        shift += 7;
+        continue;
+      }
+      if (previous >= 0) setPair(pairs, base, pairBits(previous, value));
+      previous = value;
+      value = 0;
+      shift = 0;
+    }
+  }
+
+  /**
+   * Whether paragraph `shortId` may hold symbol `a` right before symbol `b`, given their `pairBits`: false
+   * means it does not; true, that it may (a Bloom filter: about one in ten false for pairs it lacks).
+   */
+  mayHoldPair(shortId: number, bits: number): boolean {
+    if (!isSet(this.signed, shortId)) return true;
+    const pairs = this.pairs;
+    const base = shortId * PAIR_WORDS;
+    const x = bits & 0xff;
+    const y = bits >>> 8;
+    return ((pairs[base + (x >>> 5)]! >>> (x & 31)) & (pairs[base + (y >>> 5)]! >>> (y & 31)) & 1) !== 0;
   }
 
   /**
@@ -164,6 +249,7 @@ export class PositionStore {
   remove(shortId: number): void {
     const n = shortId < this.length.length ? this.length[shortId]! : -1;
     if (n < 0) return;
+    this.pairs.fill(0, shortId * PAIR_WORDS, (shortId + 1) * PAIR_WORDS);
     if (n === 0) {
       // A paragraph without positions (punctuation only) has no bytes in any chunk.
       this.length[shortId] = -1;
@@ -204,7 +290,7 @@ export class PositionStore {
 
   /** Bytes held by the arena and its tables (for measurements). */
   get bytes(): number {
-    let total = this.location.byteLength + this.length.byteLength;
+    let total = this.location.byteLength + this.length.byteLength + this.pairs.byteLength + this.signed.byteLength;
     for (const chunk of this.chunks) total += chunk.byteLength;
     return total;
   }
@@ -269,10 +355,27 @@ export class PositionStore {
     location.set(this.location);
     const length = new Int32Array(size).fill(-1);
     length.set(this.length);
+    const pairs = new Uint32Array(size * PAIR_WORDS);
+    pairs.set(this.pairs);
+    const signed = new Uint32Array(Math.ceil(size / 32));
+    signed.set(this.signed);
     this.location = location;
     this.length = length;
+    this.pairs = pairs;
+    this.signed = signed;
     this.version++;
   }
+}
+
+function isSet(bits: Uint32Array, id: number): boolean {
+  return ((bits[id >>> 5]! >>> (id & 31)) & 1) !== 0;
+}
+
+function setPair(pairs: Uint32Array, base: number, bits: number): void {
+  const x = bits & 0xff;
+  const y = bits >>> 8;
+  pairs[base + (x >>> 5)]! |= 1 << (x & 31);
+  pairs[base + (y >>> 5)]! |= 1 << (y & 31);
 }
 
 function roundUp4(n: number): number {

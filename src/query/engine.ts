@@ -7,7 +7,7 @@
  */
 import type MiniSearch from 'minisearch';
 import { scoringView, type ScoringView, type TermPostings } from '../index/minisearch-internals.js';
-import type { PositionStore } from '../index/positions.js';
+import { pairBits, type PositionStore } from '../index/positions.js';
 import { CompactPostings } from '../index/compact-postings.js';
 import { FIELDS, PARTS_BOOST, PARTS_FIELD, TEXT_FIELD, type SearchIndex } from '../index/search-index.js';
 import { BLOCK_SIZE, BlockMaxima, BM25, FACTOR_CEILING } from './block-maxima.js';
@@ -756,6 +756,8 @@ class PhrasePlan implements Plan {
   private readonly patternAnchor: number = 0;
   /** The anchor's first byte repeated in all four bytes of a 32-bit word, for the SWAR scan. */
   private readonly anchorMask: number = 0;
+  /** `pairBits` of each pair of adjacent single-symbol slots, checked against a candidate's pair signature first. */
+  private readonly pairChecks: number[] = [];
   private arena: PositionStore['arena'] | null = null;
   private arenaVersion = -1;
   /** Decoded symbols of the paragraph being checked. */
@@ -768,7 +770,10 @@ class PhrasePlan implements Plan {
     wordSlots: Array<{ slot: number; plan: Plan }>,
     private readonly slots: SlotMatcher[],
     private readonly positions: PositionStore,
+    pairFilter: boolean,
   ) {
+    // Adjacent slots that each accept one symbol: their pair must be in a paragraph's signature.
+    if (pairFilter) for (let j = 1; j < slots.length; j++) if (slots[j - 1]!.single >= 0 && slots[j]!.single >= 0) this.pairChecks.push(pairBits(slots[j - 1]!.single, slots[j]!.single));
     const rarest = wordSlots.reduce((a, b) => (b.plan.size < a.plan.size ? b : a));
     this.rarest = rarest.plan;
     this.size = slots.some((s) => s.never) ? 0 : this.rarest.size;
@@ -850,6 +855,8 @@ class PhrasePlan implements Plan {
    * otherwise every position is decoded and every window checked.
    */
   private occurs(doc: number): boolean {
+    const checks = this.pairChecks;
+    for (let k = 0; k < checks.length; k++) if (!this.positions.mayHoldPair(doc, checks[k]!)) return false;
     if (this.anchor < 0) return this.windows(doc, null);
     if (this.arenaVersion !== this.positions.version) {
       this.arena = this.positions.arena;
@@ -1287,6 +1294,8 @@ export class QueryEngine {
   minLeadForCounting = MIN_LEAD_FOR_COUNTING;
   /** Plain words are intersected as bitsets from a rarest word in 1 in this many paragraphs (0: never). */
   bitsetDensity = WORD_DENSITY;
+  /** Phrases consult the paragraphs' pair signatures before their positions (off: for tests and the benchmark). */
+  pairFilter = true;
   /** Block maxima built from the start (not patched), over this engine's life: for tests and the benchmark. */
   maximaBuilt = 0;
   /** Bitsets by postings list, with the list's membership version they were built at. */
@@ -1362,7 +1371,7 @@ export class QueryEngine {
       }
       return SlotMatcher.of(termsOf(compiled[i]!).flatMap((term) => this.positions.symbolsWithTerm(term)));
     });
-    return new PhrasePlan(new AndPlan(words), wordSlots, slots, this.positions);
+    return new PhrasePlan(new AndPlan(words), wordSlots, slots, this.positions, this.pairFilter);
   }
 
   /** @internal */

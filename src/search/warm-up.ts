@@ -1,6 +1,7 @@
 /**
  * Readies the query engine of each new index generation in the background: block maxima for every long
- * posting list (and with them the engine's field-length cache), in slices that yield to the event loop, so
+ * posting list (and with them the engine's field-length cache) and the pair signatures of paragraphs loaded
+ * from a snapshot, in slices that yield to the event loop, so
  * the first query on a frequent word after start-up or a rebuild costs what every later one does.
  */
 import { walkTerms } from '../index/minisearch-internals.js';
@@ -78,6 +79,13 @@ export class EngineWarmUp {
         if (engineFor(this.index) !== engine) return null;
         sliceStart = performance.now();
       }
+    }
+    // The pair signatures of paragraphs loaded from a snapshot (phrases check them before positions).
+    while (!this.index.positions.signPending(Math.max(0, sliceMs - (performance.now() - sliceStart)))) {
+      await new Promise((resolve) => setImmediate(resolve));
+      report.slices++;
+      if (engineFor(this.index) !== engine) return null;
+      sliceStart = performance.now();
     }
     report.ms = Math.round(performance.now() - started);
     this.warmed = engine;

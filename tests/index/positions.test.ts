@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, KEY_STOPWORD_MARK, KEY_TERM_SEPARATOR, positionKey } from '../../src/analysis/analyzer.js';
-import { NO_SYMBOL, PositionStore } from '../../src/index/positions.js';
+import { NO_SYMBOL, pairBits, PositionStore } from '../../src/index/positions.js';
 
 /** Bytes of one arena chunk (src/index/positions.ts): a paragraph needing more gets a chunk of its own. */
 const CHUNK = 64 * 1024;
@@ -90,6 +90,48 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 
 describe('positions', () => {
   describe('PositionStore', () => {
+    it('keeps each paragraph\'s adjacent pairs in its signature, the same from symbols and (once signed) from a snapshot\'s bytes, and rules most others out', () => {
+      const paragraph = fc.array(fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 300_000 })), { minLength: 0, maxLength: 120 });
+      let absentPairs = 0;
+      let admitted = 0;
+      fc.assert(
+        fc.property(fc.array(paragraph, { minLength: 1, maxLength: 12 }), (paragraphs) => {
+          const built = new PositionStore();
+          const loaded = new PositionStore();
+          paragraphs.forEach((symbols, id) => {
+            built.add(id, Int32Array.from(symbols), symbols.length);
+            loaded.addEncoded(id, built.encoded(id)!.slice());
+          });
+          // Loaded and not yet signed: nothing is ruled out (a paragraph without positions holds no pair).
+          paragraphs.forEach((symbols, id) => expect(loaded.mayHoldPair(id, pairBits(123_457, 654_321))).toBe(symbols.length > 0));
+          expect(loaded.signPending()).toBe(true);
+          paragraphs.forEach((symbols, id) => {
+            const present = new Set<string>();
+            for (let i = 1; i < symbols.length; i++) {
+              present.add(`${symbols[i - 1]},${symbols[i]}`);
+              // Never a false "no": a phrase would lose a match.
+              expect(built.mayHoldPair(id, pairBits(symbols[i - 1]!, symbols[i]!))).toBe(true);
+              expect(loaded.mayHoldPair(id, pairBits(symbols[i - 1]!, symbols[i]!))).toBe(true);
+            }
+            for (let k = 0; k < 20; k++) {
+              const a = 1 + ((id * 7919 + k * 104_729) % 250_000);
+              const b = 1 + ((k * 15_485_863 + id) % 250_000);
+              if (present.has(`${a},${b}`)) continue;
+              absentPairs++;
+              if (built.mayHoldPair(id, pairBits(a, b))) admitted++;
+              expect(loaded.mayHoldPair(id, pairBits(a, b))).toBe(built.mayHoldPair(id, pairBits(a, b)));
+            }
+            built.remove(id);
+            if (symbols.length > 1) expect(built.mayHoldPair(id, pairBits(symbols[0]!, symbols[1]!))).toBe(false);
+          });
+        }),
+        { numRuns: 200, seed: 11 },
+      );
+      // A filter that admits everything would pass the checks above: most absent pairs must be ruled out.
+      expect(absentPairs).toBeGreaterThan(5_000);
+      expect(admitted / absentPairs).toBeLessThan(0.25);
+    });
+
     it('reads back what was added, forgets what was removed, and compaction never changes what is read', () => {
       fc.assert(
         fc.property(fc.array(command, { minLength: 1, maxLength: 45 }), (commands) => {
