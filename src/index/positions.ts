@@ -15,7 +15,7 @@ const OFFSET_BITS = 16;
 const MIN_LIVE_SHARE = 0.5;
 const EMPTY = new Uint8Array(0);
 
-/** 32-bit words of a paragraph's pair signature: 256 bits (`pairSignature`). */
+/** 32-bit words of a paragraph's pair signature (`mayHoldPair`): 256 bits. */
 export const PAIR_WORDS = 8;
 
 /** The two bits (0–255) of the pair signature that the adjacent symbols `a`, `b` set: low and next byte of a hash. */
@@ -126,7 +126,7 @@ export class PositionStore {
     let bytes = 0;
     for (let i = 0; i < count; i++) bytes += varintLength(symbols[i]!);
     const at = this.reserve(shortId, bytes);
-    this.signed[shortId >>> 5]! |= 1 << (shortId & 31);
+    this.markSigned(shortId);
     if (bytes === 0) return;
     const chunk = this.chunks[at >>> OFFSET_BITS]!;
     let p = at & ((1 << OFFSET_BITS) - 1);
@@ -141,7 +141,7 @@ export class PositionStore {
     const at = this.reserve(shortId, encoded.length);
     if (encoded.length === 0) {
       // No positions, no pairs: signed as it is.
-      this.signed[shortId >>> 5]! |= 1 << (shortId & 31);
+      this.markSigned(shortId);
       return;
     }
     this.chunks[at >>> OFFSET_BITS]!.set(encoded, at & ((1 << OFFSET_BITS) - 1));
@@ -164,9 +164,13 @@ export class PositionStore {
       if (isSet(this.signed, id)) continue;
       const n = this.length[id]!;
       if (n > 0) this.signFromBytes(id, n);
-      this.signed[id >>> 5]! |= 1 << (id & 31);
+      this.markSigned(id);
     }
     return true;
+  }
+
+  private markSigned(id: number): void {
+    this.signed[id >>> 5]! |= 1 << (id & 31);
   }
 
   private signFromBytes(id: number, n: number): void {
