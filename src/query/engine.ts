@@ -227,6 +227,9 @@ interface Expansion {
   field: number;
 }
 
+/** A word's terms at most for it to take part in a bitset intersection (`wordConjunction`): its forms, not a prefix's. */
+const MAX_WORD_TERMS = 4;
+
 class TermPlan implements Plan {
   readonly size: number;
   readonly probeCost: number;
@@ -1142,12 +1145,15 @@ export class CompiledQuery {
       check = (doc) => plan.occursIn(doc);
     } else return null;
     const oneTerm = (p: Plan): p is TermPlan => p instanceof TermPlan && p.isOneTerm;
-    if (children.length < 2 || !children.every(oneTerm) || !exclusions.every(oneTerm)) return null;
+    // A word is one term, or an OR of a few (`gaat`: gaat or gaan; `eieren`: eier or ei), each exact.
+    const termsOfWord = (p: Plan): TermPlan[] | null => (oneTerm(p) ? [p] : p instanceof OrPlan && p.children.length <= MAX_WORD_TERMS && p.children.every(oneTerm) ? (p.children as TermPlan[]) : null);
+    const words = children.map(termsOfWord);
+    if (children.length < 2 || words.some((w) => w === null) || !exclusions.every(oneTerm)) return null;
     const limit = this.engine.view.nextId();
     if (children[0]!.size * this.engine.bitsetDensity < limit) return null;
     const membership = (p: TermPlan) => p.expansions.map((e) => ev.engine.membership(e.postings));
-    const clauses = children.map((child) => child.clause(ev, 0));
-    const bits = children.map(membership);
+    const clauses = words.map((terms) => terms!.map((term) => term.clause(ev, 0)));
+    const bits = words.map((terms) => terms!.flatMap(membership));
     const excludedBits = exclusions.flatMap(membership);
     const maxQuality = popcount(children.reduce((b, c) => b | c.termBits, 0));
     return { clauses, bits, excludedBits, limit, check, maxQuality };

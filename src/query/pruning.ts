@@ -402,8 +402,11 @@ export function runConjunction(c: Conjunction, sink: PruningSink, stats: Pruning
 
 /** A conjunction of plain words (and plain excluded words), intersected as membership bitsets. */
 export interface WordConjunction {
-  /** Each word's clause, in the engine's order (the order scores add in). */
-  clauses: TermClause[];
+  /**
+   * Each word's clauses, in the engine's order (the order scores add in): one per term of the word (one, or
+   * the few an OR of its forms has), each with its own bit of quality.
+   */
+  clauses: TermClause[][];
   /** Per clause, the membership bitsets of its lists (a document is in the clause if it is in any). */
   bits: Uint32Array[][];
   /** Membership bitsets of the excluded words' lists. */
@@ -426,9 +429,6 @@ export function runWordConjunction(c: WordConjunction, sink: PruningSink, stats:
   const words = (limit + 31) >>> 5;
   const n = clauses.length;
   const scores = new Float64Array(n);
-  let mask = 0;
-  for (const clause of clauses) mask |= clause.bit;
-  const quality = popcount(mask);
   for (let w = 0; w < words; w++) {
     let common = -1;
     for (let i = 0; i < n && common !== 0; i++) {
@@ -452,19 +452,38 @@ export function runWordConjunction(c: WordConjunction, sink: PruningSink, stats:
       }
       let bound = 0;
       for (let i = 0; i < n; i++) {
-        const clause = clauses[i]!;
-        clause.advance(doc);
-        bound += clause.blockBound;
+        const word = clauses[i]!;
+        for (let t = 0; t < word.length; t++) {
+          const clause = word[t]!;
+          clause.advance(doc);
+          bound += clause.blockBound;
+        }
       }
       if (dayOf === null && bound * maxQuality < top.floor) {
         top.pass(doc);
         stats.passed++;
         continue;
       }
-      for (let i = 0; i < n; i++) scores[i] = clauses[i]!.score(doc);
+      // A word's terms add up as the engine's OR adds its children (in order, the first one found first),
+      // and each term found counts once in the quality.
+      let mask = 0;
+      for (let i = 0; i < n; i++) {
+        const word = clauses[i]!;
+        let score = 0;
+        let first = true;
+        for (let t = 0; t < word.length; t++) {
+          const clause = word[t]!;
+          if (clause.doc !== doc) continue;
+          const s = clause.score(doc);
+          score = first ? s : score + s;
+          first = false;
+          mask |= clause.bit;
+        }
+        scores[i] = score;
+      }
       let sum = scores[0]!;
       for (let i = 1; i < n; i++) sum += scores[i]!;
-      const score = sum * quality;
+      const score = sum * popcount(mask);
       if (dayOf === null && score < top.floor) top.pass(doc);
       else top.collect(doc, score);
     }

@@ -8,7 +8,7 @@ import { ArticleGroups, DateFilter, TopDocs, type RankedDoc, type SortOrder } fr
 import { engineFor, type Collector } from '../../src/query/engine.js';
 import { relaxTypos } from '../../src/query/rewrite.js';
 import { parseSyntax } from '../../src/query/syntax.js';
-import type { Query } from '../../src/query/tree.js';
+import { q, type Query } from '../../src/query/tree.js';
 import { compareParagraphIds } from '../../src/paragraphs/paragraphs.js';
 import { dayRange, Searcher } from '../../src/search/search.js';
 import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
@@ -121,6 +121,21 @@ describe('pruning', () => {
     expect(fast).toMatchObject({ total: exhaustive.total, skipped: false });
     expect(fast.stats!.passed).toBeGreaterThan(0);
     expect(fast.stats!.candidates).toBe(exhaustive.total);
+  });
+
+  it('intersects a word of several terms (an OR of its forms) as bitsets too, each term found counting in the quality', () => {
+    const term = (word: string) => q.term(index.analyzer.indexTerms(word)[0]!);
+    // `gaat` is gaat or gaan: a word whose forms have different terms is an OR of exact terms.
+    const query = q.and([q.or([term(frequent[0]!), term(frequent[3]!)])!, term(frequent[1]!)])!;
+    const exhaustive = run(index, query, 10, null);
+    const fast = run(index, query, 10, 0);
+    expectSameTop(fast.top, exhaustive.top);
+    expect(fast).toMatchObject({ total: exhaustive.total, skipped: false });
+    expect(fast.stats!.candidates).toBe(exhaustive.total);
+    expect(fast.stats!.passed).toBeGreaterThan(0);
+    // Some paragraphs hold both forms: their quality is one more, as in the exhaustive evaluation.
+    const both = run(index, q.and([term(frequent[0]!), term(frequent[3]!), term(frequent[1]!)])!, 10, null);
+    expect(both.total).toBeGreaterThan(0);
   });
 
   it('walks sparser words by cursors: counts the matches of an AND exactly up to the bound, then skips what cannot get in (the total a lower bound)', () => {
