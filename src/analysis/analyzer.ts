@@ -32,7 +32,7 @@ export const MAX_TERM_LENGTH = 64;
 export const WORD_MEMO_SIZE = 200_000;
 /** Letters of the last queries' term sets (`lettersOf`); cleared when full. */
 const LETTERS_MEMO_SIZE = 256;
-/** The commonest words' analyses in front of the memo (a small table stays in cache); cleared when full. */
+/** Analyses of the words met lately, in front of the memo (a small table stays in cache); cleared when full. */
 const HOT_WORDS = 4096;
 
 /** Compound parts (as words) whose terms each analyzer remembers: parts recur, see `termsOfPart`. */
@@ -277,8 +277,11 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
    */
   const recent = new Map<string, WordAnalysis>();
   function analyzeWritten(surface: string): WordAnalysis {
-    const hot = recent.get(surface);
-    if (hot !== undefined) return hot;
+    return recent.get(surface) ?? analyzeNotRecent(surface);
+  }
+
+  /** `analyzeWritten` for a word not in `recent` (the highlighter has just looked). */
+  function analyzeNotRecent(surface: string): WordAnalysis {
     const known = memo.get(surface);
     if (known !== undefined) {
       if (recent.size >= HOT_WORDS) recent.clear();
@@ -392,7 +395,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       if (bounds.length === 2) {
         const surface = text.slice(start, end);
         // A common word is known at once; the skip rule only saves analysing the others.
-        const analysis = recent.get(surface) ?? (letters !== undefined && !mayMatch(text, start, end, letters) ? undefined : analyzeWritten(surface));
+        const analysis = recent.get(surface) ?? (letters !== undefined && !mayMatch(text, start, end, letters) ? undefined : analyzeNotRecent(surface));
         if (analysis !== undefined) visit(start, end, analysis.matchTerms, false);
         return;
       }

@@ -407,7 +407,7 @@ export interface WordConjunction {
    * the few an OR of its forms has), each with its own bit of quality.
    */
   clauses: TermClause[][];
-  /** Per clause, the membership bitsets of its lists (a document is in the clause if it is in any). */
+  /** Per word, the membership bitsets of all its terms' lists (a document holds the word if it is in any). */
   bits: Uint32Array[][];
   /** Membership bitsets of the excluded words' lists. */
   excludedBits: Uint32Array[];
