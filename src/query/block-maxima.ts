@@ -1,7 +1,8 @@
 /**
- * Upper bounds of one posting list's BM25 scores by block, for dynamic pruning: the list's slots cut into
- * blocks of BLOCK_SIZE, each with its last short id and the largest term factor any of its postings reaches.
- * The engine keeps one per list it prunes on, patched as postings are appended and built again when slots move.
+ * Upper bounds of one posting list's BM25 scores, for dynamic pruning: the list's slots cut into blocks of
+ * BLOCK_SIZE, each with its last short id and the largest term factor any of its postings reaches; and the
+ * list's top tier, the documents of its highest-scoring postings, with a bound of all the others. The engine
+ * keeps one per list it prunes on, patched as postings are appended and built again when slots move.
  */
 import type { CompactPostings } from '../index/compact-postings.js';
 
@@ -17,6 +18,15 @@ const BLOCK_SHIFT = 7;
  * the average grows by up to this much, and are built again when it grows past it or shrinks by twice as much.
  */
 const AVERAGE_SLACK = 0.05;
+/**
+ * The share of a list's postings in its top tier. A conjunction of frequent words scores first the matches
+ * that are in some word's top tier; the rest can then mostly be counted without being scored, because their
+ * bound (every word at its rest maximum) stays below the best k found (DESIGN.md, "Top tiers"). A smaller
+ * share scores fewer matches first but lowers the chance that the best k are among them.
+ */
+export const TOP_TIER_SHARE = 1 / 32;
+/** Histogram bins over [0, FACTOR_CEILING) for choosing the top tier's threshold. */
+const TIER_BINS = 4096;
 /** Float32 maxima are rounded up by this relative margin: a bound must never fall below the score it bounds. */
 const ROUND_UP = 1 + 2 ** -20;
 
@@ -39,6 +49,18 @@ export class BlockMaxima {
   blocks = 0;
   /** The largest of all blocks' maxima. */
   listMax = 0;
+  /**
+   * The top tier: short ids (ascending, `topCount` of them) of the postings whose factor reached `topFloor`
+   * when they were classified. Every other posting of the list has a factor of at most `restMax`. A document
+   * may stay listed after its posting was removed or lowered (listing more is never wrong); one that should
+   * be listed and is not raises `restMax` instead.
+   */
+  topDocs = new Int32Array(0);
+  topCount = 0;
+  topFloor = Infinity;
+  restMax = 0;
+  /** Slots classified into the tier or the rest. */
+  private classified = 0;
   /** The average field length the maxima were computed for. */
   private averageBuiltFor = 0;
   private layoutVersion = -1;
@@ -87,7 +109,70 @@ export class BlockMaxima {
   private rebuild(averageLength: number): void {
     this.averageBuiltFor = averageLength * (1 + AVERAGE_SLACK);
     this.blocks = 0;
+    this.chooseTopFloor();
+    this.topCount = 0;
+    this.restMax = 0;
+    this.classified = 0;
     this.compute(0);
+  }
+
+  /**
+   * Sets `topFloor` to the lowest factor among the list's best TOP_TIER_SHARE of postings (to a histogram
+   * bin's edge, so the tier may hold a few more): bins, not a sort, since the warm-up does this for thousands
+   * of lists.
+   */
+  private chooseTopFloor(): void {
+    const p = this.postings;
+    const raw = p.raw;
+    const used = p.rawLength >>> 1;
+    const average = this.averageBuiltFor;
+    const bins = new Uint32Array(TIER_BINS);
+    let live = 0;
+    for (let slot = 0; slot < used; slot++) {
+      const tf = raw[2 * slot + 1]!;
+      if (tf === 0) continue;
+      live++;
+      const factor = termFactor(tf, this.lengthOf(raw[2 * slot]!), average);
+      bins[Math.min(TIER_BINS - 1, Math.floor((factor / FACTOR_CEILING) * TIER_BINS))]!++;
+    }
+    const wanted = Math.max(1, Math.floor(live * TOP_TIER_SHARE));
+    let above = 0;
+    let bin = TIER_BINS;
+    while (bin > 0 && above + bins[bin - 1]! <= wanted) above += bins[--bin]!;
+    // Bins from `bin` up hold at most `wanted` postings; when even the top bin holds more, it is the tier.
+    if (above === 0) while (bin > 0 && above === 0) above += bins[--bin]!;
+    this.topFloor = live === 0 ? Infinity : (bin * FACTOR_CEILING) / TIER_BINS;
+  }
+
+  /** Puts slot `slot` (frequency `tf`, factor `factor`) into the top tier or the rest. */
+  private classify(doc: number, factor: number, slot: number): void {
+    if (slot >= this.classified && factor >= this.topFloor) {
+      if (this.topCount === this.topDocs.length) {
+        const grown = new Int32Array(Math.max(16, Math.ceil(this.topDocs.length * 1.5)));
+        grown.set(this.topDocs);
+        this.topDocs = grown;
+      }
+      this.topDocs[this.topCount++] = doc;
+      return;
+    }
+    // A slot classified before and read again (the list's last block is, when it changed): it is in the tier
+    // if it was put there; otherwise, whatever its factor now, the rest's bound must cover it.
+    if (slot < this.classified && factor >= this.topFloor && this.inTop(doc)) return;
+    const bound = Math.fround(factor * ROUND_UP);
+    if (bound > this.restMax) this.restMax = bound;
+  }
+
+  private inTop(doc: number): boolean {
+    let lo = 0;
+    let hi = this.topCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.topDocs[mid]!;
+      if (at === doc) return true;
+      if (at < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   /** Computes blocks `from` onwards from the list as it is now. */
@@ -112,8 +197,10 @@ export class BlockMaxima {
       for (let slot = block << BLOCK_SHIFT; slot < end; slot++) {
         const tf = raw[2 * slot + 1]!;
         if (tf === 0) continue;
-        const factor = termFactor(tf, this.lengthOf(raw[2 * slot]!), average);
+        const doc = raw[2 * slot]!;
+        const factor = termFactor(tf, this.lengthOf(doc), average);
         if (factor > max) max = factor;
+        this.classify(doc, factor, slot);
       }
       this.lastDocs[block] = raw[2 * (end - 1)]!;
       this.maxima[block] = Math.fround(max * ROUND_UP);
@@ -123,6 +210,7 @@ export class BlockMaxima {
     for (let block = 0; block < blocks; block++) if (this.maxima[block]! > listMax) listMax = this.maxima[block]!;
     this.listMax = listMax;
     this.covered = used;
+    this.classified = used;
     this.layoutVersion = p.layoutVersion;
     this.changeCount = p.changeCount;
   }

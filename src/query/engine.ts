@@ -69,7 +69,7 @@ const MIN_LEAD_FOR_COUNTING = 16_384;
  * Plain words are intersected as bitsets when the rarest is in at least 1 in this many paragraphs: then one
  * AND per 32 paragraphs costs less than visiting its postings one by one.
  */
-const WORD_DENSITY = 32;
+export const WORD_DENSITY = 256;
 /** Parts postings are looked up by binary search: a bitset pays off on shorter lists than a hash map's. */
 const MIN_PARTS_POSTINGS_FOR_BITS = 64;
 const MIN_PROBES_FOR_BITS = 256;
@@ -1089,18 +1089,18 @@ export class CompiledQuery {
     this.lastRun = null;
     const plan = this.plan;
     const sink = pruningSink(collector);
-    if (sink !== null && !sink.countsAll && sink.top instanceof TopDocs && sink.filter === null && sink.dayOf === null && plan instanceof TermPlan && plan.isOneTerm) {
-      // One word by relevance (the commonest query): its own block loop, as tight as the exhaustive one.
+    const words = sink === null ? null : this.wordConjunction(ev, sink);
+    if (words !== null) {
       const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0, passed: 0 };
-      plan.collectPruned(ev, sink.top, unionSize(plan.expansions.map((e) => compact(e.postings))), stats);
+      runWordConjunction(words, sink!, stats);
       this.lastRun = stats;
       engine.resetPool();
       return;
     }
-    const words = sink === null ? null : this.wordConjunction(ev);
-    if (words !== null) {
+    if (sink !== null && !sink.countsAll && sink.top instanceof TopDocs && sink.filter === null && sink.dayOf === null && plan instanceof TermPlan && plan.isOneTerm) {
+      // One word by relevance (the commonest query): its own block loop, as tight as the exhaustive one.
       const stats: PruningStats = { candidates: 0, skippedBlocks: 0, skippedDocs: 0, passed: 0 };
-      runWordConjunction(words, sink!, stats);
+      plan.collectPruned(ev, sink.top, unionSize(plan.expansions.map((e) => compact(e.postings))), stats);
       this.lastRun = stats;
       engine.resetPool();
       return;
@@ -1131,32 +1131,55 @@ export class CompiledQuery {
    * The plan as a conjunction of plain words (a phrase's words too) to intersect as bitsets, or null when it
    * has another shape or its rarest word is too rare for that to pay: one AND per 32 paragraphs and word
    * costs less than a cursor step per candidate only when the candidates are at least 1 in WORD_DENSITY.
+   * A lone word counts as a conjunction of one: of several forms always, of one term only into a plain top
+   * k (where its top tier spares scoring most of its postings; anywhere else its own loop is faster).
    */
-  private wordConjunction(ev: Evaluation): WordConjunction | null {
+  private wordConjunction(ev: Evaluation, sink: PruningSink): WordConjunction | null {
     const plan = this.plan;
     let children: Plan[];
     let exclusions: Plan[] = [];
     let check: ((doc: number) => boolean) | null = null;
-    if (plan instanceof AndPlan) {
-      children = plan.children;
-      exclusions = plan.exclusions;
-    } else if (plan instanceof PhrasePlan && plan.size > 0) {
-      children = plan.words.children;
-      check = (doc) => plan.occursIn(doc);
-    } else return null;
     const oneTerm = (p: Plan): p is TermPlan => p instanceof TermPlan && p.isOneTerm;
     // A word is one term, or an OR of a few (`gaat`: gaat or gaan; `eieren`: eier or ei), each exact.
     const termsOfWord = (p: Plan): TermPlan[] | null => (oneTerm(p) ? [p] : p instanceof OrPlan && p.children.length <= MAX_WORD_TERMS && p.children.every(oneTerm) ? (p.children as TermPlan[]) : null);
+    if (plan instanceof AndPlan && plan.children.length >= 2) {
+      children = plan.children;
+      exclusions = plan.exclusions;
+    } else if (plan instanceof PhrasePlan && plan.size > 0 && plan.words.children.length >= 2) {
+      children = plan.words.children;
+      check = (doc) => plan.occursIn(doc);
+    } else if ((plan instanceof OrPlan && termsOfWord(plan) !== null) || (oneTerm(plan) && !sink.countsAll && sink.filter === null && sink.dayOf === null)) {
+      children = [plan];
+    } else return null;
     const words = children.map(termsOfWord);
-    if (children.length < 2 || words.some((w) => w === null) || !exclusions.every(oneTerm)) return null;
+    const excludedWords = exclusions.map(termsOfWord);
+    if (words.some((w) => w === null) || excludedWords.some((w) => w === null)) return null;
     const limit = this.engine.view.nextId();
     if (children[0]!.size * this.engine.bitsetDensity < limit) return null;
     const membership = (p: TermPlan) => p.expansions.map((e) => ev.engine.membership(e.postings));
     const clauses = words.map((terms) => terms!.map((term) => term.clause(ev, 0)));
     const bits = words.map((terms) => terms!.flatMap(membership));
-    const excludedBits = exclusions.flatMap(membership);
+    const excludedBits = excludedWords.flatMap((terms) => terms!.flatMap(membership));
     const maxQuality = popcount(children.reduce((b, c) => b | c.termBits, 0));
-    return { clauses, bits, excludedBits, limit, check, maxQuality };
+    // Per word and list (in the order of `bits`): the bound of a posting outside the list's top tier, and
+    // the quality bit of its term; the tiers themselves marked in one bitset.
+    const restOf = (e: Expansion) => e.weight * e.idf * ev.engine.blockMaxima(e.postings, e.field).restMax;
+    const restBounds = words.map((terms) => terms!.flatMap((term) => term.expansions.map(restOf)));
+    const termBits = words.map((terms) => terms!.flatMap((term) => term.expansions.map(() => term.bit)));
+    // A match with one term of each word: at most each word's likeliest term at its rest maxima, times n.
+    let singleFormBound = 0;
+    for (const terms of words) singleFormBound += Math.max(...terms!.map((term) => term.expansions.reduce((sum, e) => sum + restOf(e), 0)));
+    singleFormBound *= words.length;
+    // … and when also in no list but each term's first (the text field's, as a rule): its first lists' only.
+    let firstListBound = 0;
+    for (const terms of words) firstListBound += Math.max(...terms!.map((term) => restOf(term.expansions[0]!)));
+    firstListBound *= words.length;
+    // Bitsets per word of each of its terms' documents (all lists of the term), to find the matches with more.
+    const formBits = words.map((terms) => (terms!.length < 2 ? [] : terms!.map((term) => term.expansions.map((e) => ev.engine.membership(e.postings)))));
+    const laterListBits = words.flatMap((terms) => terms!.flatMap((term) => term.expansions.slice(1).map((e) => ev.engine.membership(e.postings))));
+    const tops = this.engine.topTierBits(words.flatMap((terms) => terms!.flatMap((term) => term.expansions)));
+    const tiers = { tops, restBounds, termBits, singleFormBound, firstListBound, formBits, laterListBits };
+    return { clauses, bits, excludedBits, limit, check, maxQuality, tiers, matches: this.engine.matchBits() };
   }
 
   /**
@@ -1306,6 +1329,9 @@ export class QueryEngine {
   maximaBuilt = 0;
   /** Bitsets by postings list, with the list's membership version they were built at. */
   private readonly bitsets = new Map<Map<number, number>, { bits: Uint32Array; version: number }>();
+  /** Scratch for `topTierBits` and `matchBits`. */
+  private tierBits = new Uint32Array(0);
+  private matchesBuffer = new Uint32Array(0);
 
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document type: only the index is read
@@ -1423,6 +1449,33 @@ export class QueryEngine {
     this.bitsets.delete(postings);
     if (this.bitsets.size >= MAX_BITSETS) this.bitsets.delete(this.bitsets.keys().next().value!);
     this.bitsets.set(postings, { bits, version });
+    return bits;
+  }
+
+  /** @internal A bitset for a conjunction's matches, in a buffer the engine reuses: valid until the next call. */
+  matchBits(): Uint32Array {
+    const words = (this.view.nextId() + 31) >>> 5;
+    if (this.matchesBuffer.length < words) this.matchesBuffer = new Uint32Array(words + (words >>> 4));
+    return this.matchesBuffer;
+  }
+
+  /**
+   * @internal One bitset marking every document in the top tier of any of `expansions`' lists, in a buffer
+   * the engine reuses: valid until the next call.
+   */
+  topTierBits(expansions: readonly Expansion[]): Uint32Array {
+    const words = (this.view.nextId() + 31) >>> 5;
+    if (this.tierBits.length < words) this.tierBits = new Uint32Array(words + (words >>> 4));
+    const bits = this.tierBits;
+    bits.fill(0, 0, words);
+    for (const e of expansions) {
+      const maxima = this.blockMaxima(e.postings, e.field);
+      const docs = maxima.topDocs;
+      for (let i = 0; i < maxima.topCount; i++) {
+        const doc = docs[i]!;
+        bits[doc >>> 5] = bits[doc >>> 5]! | (1 << (doc & 31));
+      }
+    }
     return bits;
   }
 

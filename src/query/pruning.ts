@@ -76,6 +76,12 @@ export class ListCursor {
     return this.i < this.n ? this.maxima!.lastDocs[BlockMaxima.blockOf(this.i >>> 1)]! : END;
   }
 
+  /** Back to the list's first posting. */
+  rewind(): void {
+    this.i = 0;
+    this.settle();
+  }
+
   /** Steps over removed postings (frequency 0). */
   private settle(): void {
     while (this.i < this.n && this.raw[this.i + 1] === 0) this.i += 2;
@@ -106,14 +112,22 @@ export class TermClause {
     return false;
   }
 
+  // Indexed loops, not for-of: these run for every candidate, and an iterator each time is garbage.
   get doc(): number {
+    const lists = this.lists;
     let doc = END;
-    for (const list of this.lists) if (list.doc < doc) doc = list.doc;
+    for (let i = 0; i < lists.length; i++) if (lists[i]!.doc < doc) doc = lists[i]!.doc;
     return doc;
   }
 
   advance(target: number): void {
-    for (const list of this.lists) list.advance(target);
+    const lists = this.lists;
+    for (let i = 0; i < lists.length; i++) lists[i]!.advance(target);
+  }
+
+  rewind(): void {
+    const lists = this.lists;
+    for (let i = 0; i < lists.length; i++) lists[i]!.rewind();
   }
 
   /** The score of `doc`, the current document. */
@@ -132,14 +146,16 @@ export class TermClause {
 
   /** A bound of the score of any document from the current one to `blockLast`. */
   get blockBound(): number {
+    const lists = this.lists;
     let bound = 0;
-    for (const list of this.lists) bound += list.blockBound;
+    for (let i = 0; i < lists.length; i++) bound += lists[i]!.blockBound;
     return bound;
   }
 
   get blockLast(): number {
+    const lists = this.lists;
     let last = END;
-    for (const list of this.lists) if (list.blockLast < last) last = list.blockLast;
+    for (let i = 0; i < lists.length; i++) if (lists[i]!.blockLast < last) last = lists[i]!.blockLast;
     return last;
   }
 }
@@ -415,32 +431,194 @@ export interface WordConjunction {
   limit: number;
   check: ((doc: number) => boolean) | null;
   maxQuality: number;
+  /** The words' top tiers, when the lists have them (see BlockMaxima): null evaluates every match. */
+  tiers: {
+    /** Documents in the top tier of some list of some word. */
+    tops: Uint32Array;
+    /** Per word, per list (as in `bits`): weight × IDF × the list's rest maximum. */
+    restBounds: number[][];
+    /** Per word, per list: the quality bit of the list's term. */
+    termBits: number[][];
+    /** A bound of the score of a match outside every top tier that holds one term of each word. */
+    singleFormBound: number;
+    /** The same for such a match in none of its terms' lists but the first of each. */
+    firstListBound: number;
+    /** Per word of several terms: per term, its lists' membership bitsets (empty for a word of one term). */
+    formBits: Uint32Array[][][];
+    /** Membership bitsets of every term's lists after its first. */
+    laterListBits: Uint32Array[];
+  } | null;
+  /** Room for the matches, a bit per paragraph (a buffer of the engine's, overwritten). */
+  matches: Uint32Array;
 }
 
 /**
  * Evaluates a conjunction of plain words by intersecting their membership bitsets a 32-bit word at a time:
  * every match is found — and counted exactly — at the cost of one AND per 32 paragraphs and clause, however
- * long the lists; each match then brings the words' cursors forward (galloping) and is scored only when the
- * bounds of the cursors' blocks can reach what is kept. The exact count comes nearly free: the total stays `eq`.
+ * long the lists. The matches are scored in two passes when the words have top tiers: first those in some
+ * list's top tier, then the rest — and of those, only the ones whose bound (their lists' rest maxima, their
+ * own quality) can still reach the best k found, usually none, so that most matches are counted and never
+ * read (DESIGN.md, "Top tiers"). A match that is read brings the words' cursors forward (galloping) and is
+ * scored only when the bounds of the cursors' blocks can reach what is kept. The total stays `eq`.
  */
 export function runWordConjunction(c: WordConjunction, sink: PruningSink, stats: PruningStats): void {
-  const { clauses, bits, excludedBits, limit, check, maxQuality } = c;
+  const { clauses, bits, excludedBits, limit, check, maxQuality, tiers } = c;
   const { top, filter, dayOf } = sink;
   const words = (limit + 31) >>> 5;
   const n = clauses.length;
   const scores = new Float64Array(n);
-  for (let w = 0; w < words; w++) {
-    let common = -1;
-    for (let i = 0; i < n && common !== 0; i++) {
-      const lists = bits[i]!;
-      let any = 0;
-      for (let j = 0; j < lists.length; j++) any |= lists[j]![w]!;
-      common &= any;
+
+  /**
+   * Scores match `doc` into the top k, unless `bounded` and its cursors' block bounds rule it out (a match
+   * of a top tier, or one its rest bound let through, seldom is: the check is left out for them).
+   */
+  const evaluate = (doc: number, bounded: boolean): void => {
+    let bound = 0;
+    for (let i = 0; i < n; i++) {
+      const word = clauses[i]!;
+      for (let t = 0; t < word.length; t++) {
+        const clause = word[t]!;
+        clause.advance(doc);
+        if (bounded) bound += clause.blockBound;
+      }
     }
-    for (let j = 0; j < excludedBits.length && common !== 0; j++) common &= ~excludedBits[j]![w]!;
-    while (common !== 0) {
-      const low = common & -common;
-      common ^= low;
+    if (bounded && dayOf === null && bound * maxQuality < top.floor) {
+      top.pass(doc);
+      stats.passed++;
+      return;
+    }
+    // A word's terms add up as the engine's OR adds its children (in order, the first one found first),
+    // and each term found counts once in the quality.
+    let mask = 0;
+    for (let i = 0; i < n; i++) {
+      const word = clauses[i]!;
+      let score = 0;
+      let first = true;
+      for (let t = 0; t < word.length; t++) {
+        const clause = word[t]!;
+        if (clause.doc !== doc) continue;
+        const s = clause.score(doc);
+        score = first ? s : score + s;
+        first = false;
+        mask |= clause.bit;
+      }
+      scores[i] = score;
+    }
+    let sum = scores[0]!;
+    for (let i = 1; i < n; i++) sum += scores[i]!;
+    const score = sum * popcount(mask);
+    if (dayOf === null && score < top.floor) top.pass(doc);
+    else top.collect(doc, score);
+  };
+
+  // The matches, a list at a time over the whole range: tight loops over typed arrays, several times faster
+  // than gathering each 32-bit word from every list in turn.
+  const matches = c.matches;
+  for (let i = 0; i < n; i++) {
+    const lists = bits[i]!;
+    const first = lists[0]!;
+    if (lists.length === 1) {
+      if (i === 0) for (let w = 0; w < words; w++) matches[w] = first[w]!;
+      else for (let w = 0; w < words; w++) matches[w] = matches[w]! & first[w]!;
+    } else if (lists.length === 2) {
+      const second = lists[1]!;
+      if (i === 0) for (let w = 0; w < words; w++) matches[w] = first[w]! | second[w]!;
+      else for (let w = 0; w < words; w++) matches[w] = matches[w]! & (first[w]! | second[w]!);
+    } else {
+      for (let w = 0; w < words; w++) {
+        if (i > 0 && matches[w] === 0) continue;
+        let any = 0;
+        for (let j = 0; j < lists.length; j++) any |= lists[j]![w]!;
+        matches[w] = i === 0 ? any : matches[w]! & any;
+      }
+    }
+  }
+  for (const excluded of excludedBits) for (let w = 0; w < words; w++) matches[w] = matches[w]! & ~excluded[w]!;
+
+  // Two passes count every match without the candidates each pass reads: they need nothing but the bitsets.
+  if (tiers !== null && check === null && filter === null && dayOf === null && !sink.countsAll) {
+    const { tops, restBounds, termBits, singleFormBound, firstListBound, formBits, laterListBits } = tiers;
+    let total = 0;
+    for (let w = 0; w < words; w++) {
+      const found = matches[w]!;
+      if (found === 0) continue;
+      total += bitCount(found);
+      let tiered = found & tops[w]!;
+      while (tiered !== 0) {
+        const low = tiered & -tiered;
+        tiered ^= low;
+        stats.candidates++;
+        evaluate((w << 5) + 31 - Math.clz32(low), false);
+      }
+    }
+    // The rest, all at once: every list at its rest maximum, the most terms a match can have.
+    let restBound = 0;
+    for (const word of restBounds) for (const bound of word) restBound += bound;
+    /** Matches among bitset word `w`'s paragraphs holding two or more terms of some word. */
+    const severalForms = (w: number): number => {
+      let several = 0;
+      for (const terms of formBits) {
+        let seen = 0;
+        for (const lists of terms) {
+          let any = 0;
+          for (const list of lists) any |= list[w]!;
+          several |= seen & any;
+          seen |= any;
+        }
+      }
+      return several;
+    };
+    if (!(top.isFull && restBound * maxQuality < top.floor)) {
+      // Classes of the rest that cannot get in as a whole are never read: the matches with one form of each
+      // word, or those besides that in no list but their terms' first ones. The others are read one by one.
+      const onlySeveral = top.isFull && singleFormBound < top.floor;
+      const onlyLater = !onlySeveral && top.isFull && firstListBound < top.floor;
+      for (const word of clauses) for (const clause of word) clause.rewind();
+      for (let w = 0; w < words; w++) {
+        const found = matches[w]! & ~tops[w]!;
+        if (found === 0) continue;
+        let rest = found;
+        if (onlySeveral || onlyLater) {
+          let read = severalForms(w);
+          if (onlyLater) for (const list of laterListBits) read |= list[w]!;
+          rest &= read;
+          stats.skippedDocs += bitCount(found & ~rest);
+        }
+        while (rest !== 0) {
+          const low = rest & -rest;
+          rest ^= low;
+          const doc = (w << 5) + 31 - Math.clz32(low);
+          // This match's own bound: the rest maxima of the lists it is in, times its own quality.
+          const word = doc >>> 5;
+          const bit = 1 << (doc & 31);
+          let bound = 0;
+          let mask = 0;
+          for (let i = 0; i < n; i++) {
+            const lists = bits[i]!;
+            for (let j = 0; j < lists.length; j++) {
+              if ((lists[j]![word]! & bit) === 0) continue;
+              bound += restBounds[i]![j]!;
+              mask |= termBits[i]![j]!;
+            }
+          }
+          if (top.isFull && bound * popcount(mask) < top.floor) {
+            stats.skippedDocs++;
+            continue;
+          }
+          stats.candidates++;
+          evaluate(doc, false);
+        }
+      }
+    } else stats.skippedDocs += total - stats.candidates;
+    top.total = total;
+    return;
+  }
+
+  for (let w = 0; w < words; w++) {
+    let found = matches[w]!;
+    while (found !== 0) {
+      const low = found & -found;
+      found ^= low;
       const doc = (w << 5) + 31 - Math.clz32(low);
       stats.candidates++;
       if (check !== null && !check(doc)) continue;
@@ -450,42 +628,14 @@ export function runWordConjunction(c: WordConjunction, sink: PruningSink, stats:
         stats.skippedDocs++;
         continue;
       }
-      let bound = 0;
-      for (let i = 0; i < n; i++) {
-        const word = clauses[i]!;
-        for (let t = 0; t < word.length; t++) {
-          const clause = word[t]!;
-          clause.advance(doc);
-          bound += clause.blockBound;
-        }
-      }
-      if (dayOf === null && bound * maxQuality < top.floor) {
-        top.pass(doc);
-        stats.passed++;
-        continue;
-      }
-      // A word's terms add up as the engine's OR adds its children (in order, the first one found first),
-      // and each term found counts once in the quality.
-      let mask = 0;
-      for (let i = 0; i < n; i++) {
-        const word = clauses[i]!;
-        let score = 0;
-        let first = true;
-        for (let t = 0; t < word.length; t++) {
-          const clause = word[t]!;
-          if (clause.doc !== doc) continue;
-          const s = clause.score(doc);
-          score = first ? s : score + s;
-          first = false;
-          mask |= clause.bit;
-        }
-        scores[i] = score;
-      }
-      let sum = scores[0]!;
-      for (let i = 1; i < n; i++) sum += scores[i]!;
-      const score = sum * popcount(mask);
-      if (dayOf === null && score < top.floor) top.pass(doc);
-      else top.collect(doc, score);
+      evaluate(doc, true);
     }
   }
+}
+
+/** The set bits of a 32-bit word. */
+function bitCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

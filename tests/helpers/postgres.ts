@@ -67,7 +67,20 @@ export function usePostgresDatabases(prefix: string): {
     `EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = '${db}' AND pid <> pg_backend_pid()); ` +
     `PERFORM pg_sleep(0.05); END LOOP; END $$`;
   const backup = async () => {
-    await admin(disconnect(database), gone(database), `DROP DATABASE IF EXISTS ${database}_backup`, `CREATE DATABASE ${database}_backup TEMPLATE ${database}`);
+    // No new connections while it is copied either: a service under test reconnects at once, and one that got
+    // in between the wait and the copy failed it ("being accessed by other users").
+    try {
+      await admin(
+        `ALTER DATABASE ${database} ALLOW_CONNECTIONS false`,
+        disconnect(database),
+        gone(database),
+        `DROP DATABASE IF EXISTS ${database}_backup`,
+        `CREATE DATABASE ${database}_backup TEMPLATE ${database}`,
+        `ALTER DATABASE ${database}_backup ALLOW_CONNECTIONS true`,
+      );
+    } finally {
+      await admin(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+    }
   };
   const restore = async () => {
     // No new connections while it is swapped (a follower under test reconnects at once), then the backup in place.

@@ -1,23 +1,50 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CompactPostings } from '../../src/index/compact-postings.js';
-import { BLOCK_SIZE, BlockMaxima, termFactor } from '../../src/query/block-maxima.js';
+import { BLOCK_SIZE, BlockMaxima, termFactor, TOP_TIER_SHARE } from '../../src/query/block-maxima.js';
 
-/** Every live posting's factor is within its block's maximum, and each block ends at its last slot's id. */
+/**
+ * Every live posting's factor is within its block's maximum, and each block ends at its last slot's id; every
+ * live posting outside the top tier is within the rest maximum, and the tier is ascending.
+ */
 function expectBounds(postings: CompactPostings, maxima: BlockMaxima, lengthOf: (doc: number) => number, average: number): void {
   const raw = postings.raw;
   const used = postings.rawLength >>> 1;
   expect(maxima.blocks).toBe(Math.ceil(used / BLOCK_SIZE));
+  const top = new Set(maxima.topDocs.subarray(0, maxima.topCount));
+  for (let i = 1; i < maxima.topCount; i++) expect(maxima.topDocs[i]).toBeGreaterThan(maxima.topDocs[i - 1]!);
   for (let slot = 0; slot < used; slot++) {
     const block = BlockMaxima.blockOf(slot);
     const tf = raw[2 * slot + 1]!;
-    if (tf > 0) expect(termFactor(tf, lengthOf(raw[2 * slot]!), average)).toBeLessThanOrEqual(maxima.maxima[block]!);
+    const doc = raw[2 * slot]!;
+    if (tf > 0) {
+      const factor = termFactor(tf, lengthOf(doc), average);
+      expect(factor).toBeLessThanOrEqual(maxima.maxima[block]!);
+      if (!top.has(doc)) expect(factor).toBeLessThanOrEqual(maxima.restMax);
+    }
     if (slot === used - 1 || (slot + 1) % BLOCK_SIZE === 0) expect(maxima.lastDocs[block]).toBe(raw[2 * slot]);
   }
 }
 
 describe('BlockMaxima', () => {
-  it('bounds every posting of its block through appends, frequency edits, removals, inserts and a changing average', () => {
+  it('puts about TOP_TIER_SHARE of a list in its top tier: the postings of highest factor, the rest below them', () => {
+    const postings = new CompactPostings();
+    const lengthOf = (doc: number) => 5 + ((doc * 7919) % 53);
+    for (let doc = 0; doc < 20_000; doc++) postings.set(doc, 1 + ((doc * 104729) % 97 < 9 ? 1 : 0) + ((doc * 31) % 211 === 0 ? 2 : 0));
+    const maxima = BlockMaxima.build(postings, lengthOf, 30);
+    expect(maxima.topCount).toBeGreaterThan(20_000 * TOP_TIER_SHARE * 0.8);
+    expect(maxima.topCount).toBeLessThanOrEqual(20_000 * TOP_TIER_SHARE * 1.2);
+    const factors = [...postings].map(([doc, tf]) => ({ doc, factor: termFactor(tf, lengthOf(doc), 30 * 1.05) }));
+    const top = new Set(maxima.topDocs.subarray(0, maxima.topCount));
+    const lowestTop = Math.min(...factors.filter((f) => top.has(f.doc)).map((f) => f.factor));
+    const highestRest = Math.max(...factors.filter((f) => !top.has(f.doc)).map((f) => f.factor));
+    expect(highestRest).toBeLessThanOrEqual(lowestTop);
+    expect(maxima.restMax).toBeGreaterThanOrEqual(highestRest);
+    expect(maxima.restMax).toBeLessThan(maxima.listMax);
+    expectBounds(postings, maxima, lengthOf, 30);
+  });
+
+  it('bounds every posting of its block, and the rest outside the top tier, through appends, frequency edits, removals, inserts and a changing average', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('append' as const), n: fc.integer({ min: 1, max: 300 }), tf: fc.integer({ min: 1, max: 9 }) }),
       fc.record({ kind: fc.constant('edit-last' as const), tf: fc.integer({ min: 1, max: 30 }) }),

@@ -51,8 +51,8 @@ describe('EngineWarmUp', () => {
     const compiled = engine.compile(query);
     compiled.run(pruned);
     expect(engine.maximaBuilt).toBe(built);
-    // Pruned on the warmed maxima: blocks skipped, or matches counted without a score.
-    expect(compiled.lastRun!.skippedBlocks + compiled.lastRun!.passed).toBeGreaterThan(0);
+    // Pruned on the warmed maxima and tiers: blocks skipped, or matches counted without a score or unread.
+    expect(compiled.lastRun!.skippedBlocks + compiled.lastRun!.passed + compiled.lastRun!.skippedDocs).toBeGreaterThan(0);
     const exhaustive = new TopDocs(10, idOf);
     engine.compile(query).run({ collect: (doc, score) => exhaustive.collect(doc, score) });
     expect(pruned.sorted()).toEqual(exhaustive.sorted());
