@@ -730,7 +730,19 @@ class SlotMatcher {
   get never(): boolean {
     return this.single < 0 && this.many === null;
   }
+
+  /** Every symbol it accepts. */
+  get symbols(): number[] {
+    return this.single >= 0 ? [this.single] : this.many === null ? [] : [...this.many];
+  }
 }
+
+/**
+ * Symbol pairs at most for two adjacent slots to be checked in the pair signature: each more lets more
+ * candidates through (a Bloom filter's false "may" for each), and past about eight a check rules out too few
+ * to pay for its tests (a paragraph's signature has about a quarter of its bits set).
+ */
+const MAX_PAIR_CHECKS = 8;
 
 /**
  * Words adjacent and in order, in two phases (Lucene's approximation and match): the postings of the
@@ -759,8 +771,11 @@ class PhrasePlan implements Plan {
   private readonly patternAnchor: number = 0;
   /** The anchor's first byte repeated in all four bytes of a 32-bit word, for the SWAR scan. */
   private readonly anchorMask: number = 0;
-  /** `pairBits` of each pair of adjacent single-symbol slots, checked against a candidate's pair signature first. */
-  private readonly pairChecks: number[] = [];
+  /**
+   * Per pair of adjacent slots, the `pairBits` of every pair of symbols they accept (at most MAX_PAIR_CHECKS,
+   * single-symbol pairs first): a candidate whose pair signature has none of some pair's is ruled out first.
+   */
+  private readonly pairChecks: number[][] = [];
   private arena: PositionStore['arena'] | null = null;
   private arenaVersion = -1;
   /** Decoded symbols of the paragraph being checked. */
@@ -776,7 +791,13 @@ class PhrasePlan implements Plan {
     pairFilter: boolean,
   ) {
     // Adjacent slots that each accept one symbol: their pair must be in a paragraph's signature.
-    if (pairFilter) for (let j = 1; j < slots.length; j++) if (slots[j - 1]!.single >= 0 && slots[j]!.single >= 0) this.pairChecks.push(pairBits(slots[j - 1]!.single, slots[j]!.single));
+    if (pairFilter) {
+      for (let j = 1; j < slots.length; j++) {
+        const pairs = slots[j - 1]!.symbols.flatMap((a) => slots[j]!.symbols.map((b) => pairBits(a, b)));
+        if (pairs.length > 0 && pairs.length <= MAX_PAIR_CHECKS) this.pairChecks.push(pairs);
+      }
+      this.pairChecks.sort((a, b) => a.length - b.length);
+    }
     const rarest = wordSlots.reduce((a, b) => (b.plan.size < a.plan.size ? b : a));
     this.rarest = rarest.plan;
     this.size = slots.some((s) => s.never) ? 0 : this.rarest.size;
@@ -859,7 +880,12 @@ class PhrasePlan implements Plan {
    */
   private occurs(doc: number): boolean {
     const checks = this.pairChecks;
-    for (let k = 0; k < checks.length; k++) if (!this.positions.mayHoldPair(doc, checks[k]!)) return false;
+    for (let k = 0; k < checks.length; k++) {
+      const pairs = checks[k]!;
+      let may = false;
+      for (let i = 0; i < pairs.length && !may; i++) may = this.positions.mayHoldPair(doc, pairs[i]!);
+      if (!may) return false;
+    }
     if (this.anchor < 0) return this.windows(doc, null);
     if (this.arenaVersion !== this.positions.version) {
       this.arena = this.positions.arena;
