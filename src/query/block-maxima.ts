@@ -56,7 +56,11 @@ export class BlockMaxima {
    * be listed and is not raises `restMax` instead.
    */
   topDocs = new Int32Array(0);
+  /** Per tier document, an upper bound of its factor (rounded up like the maxima; raised when re-read higher). */
+  topFactors = new Float32Array(0);
   topCount = 0;
+  /** The tier's factors, highest first, for `cut` (null: not sorted since the tier changed). */
+  private sortedTop: Float32Array | null = null;
   topFloor = Infinity;
   restMax = 0;
   /** Slots classified into the tier or the rest. */
@@ -111,6 +115,7 @@ export class BlockMaxima {
     this.blocks = 0;
     this.chooseTopFloor();
     this.topCount = 0;
+    this.sortedTop = null;
     this.restMax = 0;
     this.classified = 0;
     this.compute(0);
@@ -146,33 +151,63 @@ export class BlockMaxima {
 
   /** Puts slot `slot` (frequency `tf`, factor `factor`) into the top tier or the rest. */
   private classify(doc: number, factor: number, slot: number): void {
+    const bound = Math.fround(factor * ROUND_UP);
     if (slot >= this.classified && factor >= this.topFloor) {
       if (this.topCount === this.topDocs.length) {
-        const grown = new Int32Array(Math.max(16, Math.ceil(this.topDocs.length * 1.5)));
-        grown.set(this.topDocs);
-        this.topDocs = grown;
+        const room = Math.max(16, Math.ceil(this.topDocs.length * 1.5));
+        const docs = new Int32Array(room);
+        docs.set(this.topDocs);
+        this.topDocs = docs;
+        const factors = new Float32Array(room);
+        factors.set(this.topFactors);
+        this.topFactors = factors;
       }
+      this.topFactors[this.topCount] = bound;
       this.topDocs[this.topCount++] = doc;
+      this.sortedTop = null;
       return;
     }
-    // A slot classified before and read again (the list's last block is, when it changed): it is in the tier
-    // if it was put there; otherwise, whatever its factor now, the rest's bound must cover it.
-    if (slot < this.classified && factor >= this.topFloor && this.inTop(doc)) return;
-    const bound = Math.fround(factor * ROUND_UP);
+    // A slot classified before and read again (the list's last block is, when it changed): if it was put in
+    // the tier it stays there, its bound raised if it must be; otherwise the rest's bound must cover it.
+    const at = slot < this.classified ? this.indexInTop(doc) : -1;
+    if (at >= 0) {
+      if (bound > this.topFactors[at]!) {
+        this.topFactors[at] = bound;
+        this.sortedTop = null;
+      }
+      return;
+    }
     if (bound > this.restMax) this.restMax = bound;
   }
 
-  private inTop(doc: number): boolean {
+  /** Where `doc` is in the tier, or −1. */
+  private indexInTop(doc: number): number {
     let lo = 0;
     let hi = this.topCount - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const at = this.topDocs[mid]!;
-      if (at === doc) return true;
+      if (at === doc) return mid;
       if (at < doc) lo = mid + 1;
       else hi = mid - 1;
     }
-    return false;
+    return -1;
+  }
+
+  /**
+   * A narrower tier for one query: the factor `floor` that about the `count` best of the tier reach, and a
+   * bound `rest` of every other posting's factor (below `floor`: the tier's next lower factor, or `restMax`).
+   * A lone word needs its best k, not a thirty-second of its list.
+   */
+  cut(count: number): { floor: number; rest: number } {
+    if (this.topCount <= count) return { floor: this.topFloor, rest: this.restMax };
+    if (this.sortedTop === null) this.sortedTop = this.topFactors.slice(0, this.topCount).sort().reverse();
+    const sorted = this.sortedTop;
+    const floor = sorted[count - 1]!;
+    let next = count;
+    while (next < sorted.length && sorted[next]! >= floor) next++;
+    if (next === sorted.length) return { floor: this.topFloor, rest: this.restMax };
+    return { floor, rest: Math.max(this.restMax, sorted[next]!) };
   }
 
   /** Computes blocks `from` onwards from the list as it is now. */

@@ -78,6 +78,11 @@ export class TopDocs implements Collector {
     if (order === 'date' && values === null) throw new Error('TopDocs: ordering by date needs the index values');
   }
 
+  /** The k it keeps. */
+  get capacity(): number {
+    return this.k;
+  }
+
   /** Whether k entries are kept: only then can a match be proved not to get in. */
   get isFull(): boolean {
     return this.k > 0 && this.size === this.k;

@@ -227,6 +227,15 @@ interface Expansion {
   field: number;
 }
 
+/**
+ * A lone word's tier, cut to this many of each list's best per hit asked for (at least LONE_WORD_TIER_MIN, and
+ * only for a top k of at most MAX_CUT_K): enough that the best k are among them, with a margin for the
+ * compound-part lists that add to some.
+ */
+const LONE_WORD_TIER = 4;
+const LONE_WORD_TIER_MIN = 64;
+const MAX_CUT_K = 1_000;
+
 /** A word's terms at most for it to take part in a bitset intersection (`wordConjunction`): its forms, not a prefix's. */
 const MAX_WORD_TERMS = 4;
 
@@ -1189,7 +1198,19 @@ export class CompiledQuery {
     const maxQuality = popcount(children.reduce((b, c) => b | c.termBits, 0));
     // Per word and list (in the order of `bits`): the bound of a posting outside the list's top tier, and
     // the quality bit of its term; the tiers themselves marked in one bitset.
-    const restOf = (e: Expansion) => e.weight * e.idf * ev.engine.blockMaxima(e.postings, e.field).restMax;
+    // A lone word needs its best k: each list's tier is cut to about LONE_WORD_TIER × k of its best (the cut
+    // factor is then the tier's floor, and the next lower one bounds the rest).
+    const k = sink.top instanceof TopDocs ? sink.top.capacity : Infinity;
+    const cuts = new Map<Expansion, { floor: number; rest: number }>();
+    for (const terms of words) {
+      for (const term of terms!) {
+        for (const e of term.expansions) {
+          const maxima = ev.engine.blockMaxima(e.postings, e.field);
+          cuts.set(e, words.length === 1 && k <= MAX_CUT_K ? maxima.cut(Math.max(LONE_WORD_TIER_MIN, LONE_WORD_TIER * k)) : { floor: maxima.topFloor, rest: maxima.restMax });
+        }
+      }
+    }
+    const restOf = (e: Expansion) => e.weight * e.idf * cuts.get(e)!.rest;
     const restBounds = words.map((terms) => terms!.flatMap((term) => term.expansions.map(restOf)));
     const termBits = words.map((terms) => terms!.flatMap((term) => term.expansions.map(() => term.bit)));
     // A match with one term of each word: at most each word's likeliest term at its rest maxima, times n.
@@ -1203,7 +1224,7 @@ export class CompiledQuery {
     // Bitsets per word of each of its terms' documents (all lists of the term), to find the matches with more.
     const formBits = words.map((terms) => (terms!.length < 2 ? [] : terms!.map((term) => term.expansions.map((e) => ev.engine.membership(e.postings)))));
     const laterListBits = words.flatMap((terms) => terms!.flatMap((term) => term.expansions.slice(1).map((e) => ev.engine.membership(e.postings))));
-    const tops = this.engine.topTierBits(words.flatMap((terms) => terms!.flatMap((term) => term.expansions)));
+    const tops = this.engine.topTierBits(words.flatMap((terms) => terms!.flatMap((term) => term.expansions.map((e) => ({ expansion: e, floor: cuts.get(e)!.floor })))));
     const tiers = { tops, restBounds, termBits, singleFormBound, firstListBound, formBits, laterListBits };
     return { clauses, bits, excludedBits, limit, check, maxQuality, tiers, matches: this.engine.matchBits() };
   }
@@ -1486,18 +1507,21 @@ export class QueryEngine {
   }
 
   /**
-   * @internal One bitset marking every document in the top tier of any of `expansions`' lists, in a buffer
-   * the engine reuses: valid until the next call.
+   * @internal One bitset marking every document in the top tier of any of the lists, those of a factor of at
+   * least `floor` where the tier is cut for the query, in a buffer the engine reuses: valid until the next call.
    */
-  topTierBits(expansions: readonly Expansion[]): Uint32Array {
+  topTierBits(tiers: ReadonlyArray<{ expansion: Expansion; floor: number }>): Uint32Array {
     const words = (this.view.nextId() + 31) >>> 5;
     if (this.tierBits.length < words) this.tierBits = new Uint32Array(words + (words >>> 4));
     const bits = this.tierBits;
     bits.fill(0, 0, words);
-    for (const e of expansions) {
+    for (const { expansion: e, floor } of tiers) {
       const maxima = this.blockMaxima(e.postings, e.field);
       const docs = maxima.topDocs;
+      const factors = maxima.topFactors;
+      const all = floor <= maxima.topFloor;
       for (let i = 0; i < maxima.topCount; i++) {
+        if (!all && factors[i]! < floor) continue;
         const doc = docs[i]!;
         bits[doc >>> 5] = bits[doc >>> 5]! | (1 << (doc & 31));
       }

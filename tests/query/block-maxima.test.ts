@@ -21,6 +21,7 @@ function expectBounds(postings: CompactPostings, maxima: BlockMaxima, lengthOf: 
       const factor = termFactor(tf, lengthOf(doc), average);
       expect(factor).toBeLessThanOrEqual(maxima.maxima[block]!);
       if (!top.has(doc)) expect(factor).toBeLessThanOrEqual(maxima.restMax);
+      else expect(factor).toBeLessThanOrEqual(maxima.topFactors[maxima.topDocs.subarray(0, maxima.topCount).indexOf(doc)]!);
     }
     if (slot === used - 1 || (slot + 1) % BLOCK_SIZE === 0) expect(maxima.lastDocs[block]).toBe(raw[2 * slot]);
   }
@@ -42,6 +43,24 @@ describe('BlockMaxima', () => {
     expect(maxima.restMax).toBeGreaterThanOrEqual(highestRest);
     expect(maxima.restMax).toBeLessThan(maxima.listMax);
     expectBounds(postings, maxima, lengthOf, 30);
+  });
+
+  it('cuts its tier for a lone word: the best postings of the tier above the cut, every other one below it', () => {
+    const postings = new CompactPostings();
+    const lengthOf = (doc: number) => 5 + ((doc * 7919) % 53);
+    for (let doc = 0; doc < 20_000; doc++) postings.set(doc, 1 + ((doc * 104729) % 97 < 9 ? 1 : 0) + ((doc * 31) % 211 === 0 ? 2 : 0));
+    const maxima = BlockMaxima.build(postings, lengthOf, 30);
+    const { floor, rest } = maxima.cut(64);
+    expect(floor).toBeGreaterThan(maxima.topFloor);
+    expect(rest).toBeLessThan(floor);
+    const factors = [...postings].map(([doc, tf]) => ({ doc, factor: termFactor(tf, lengthOf(doc), 30 * 1.05) }));
+    const tier = new Map(Array.from(maxima.topDocs.subarray(0, maxima.topCount), (doc, i) => [doc, maxima.topFactors[i]!]));
+    const above = factors.filter((f) => (tier.get(f.doc) ?? -1) >= floor);
+    expect(above.length).toBeGreaterThanOrEqual(64);
+    expect(above.length).toBeLessThan(64 + 40); // ties at the cut come along, not the whole tier
+    for (const f of factors) if ((tier.get(f.doc) ?? -1) < floor) expect(f.factor).toBeLessThanOrEqual(rest);
+    // A cut wider than the tier is the tier.
+    expect(maxima.cut(maxima.topCount)).toEqual({ floor: maxima.topFloor, rest: maxima.restMax });
   });
 
   it('bounds every posting of its block, and the rest outside the top tier, through appends, frequency edits, removals, inserts and a changing average', () => {

@@ -103,7 +103,8 @@ describe('pruning', () => {
     expectSameTop(tiered.top, exhaustive.top);
     expect(tiered).toMatchObject({ total: exhaustive.total, skipped: false });
     expect(tiered.stats!.candidates + tiered.stats!.skippedDocs).toBe(exhaustive.total);
-    expect(tiered.stats!.candidates).toBeLessThan(exhaustive.total / 3);
+    // A lone word's tier is cut to about 4 × k of each list's best: far fewer than its 1/32.
+    expect(tiered.stats!.candidates).toBeLessThan(exhaustive.total / 10);
     // Without bitsets, its own loop over its postings, skipping blocks.
     const engine = engineFor(index);
     engine.bitsetDensity = 0;
@@ -156,6 +157,19 @@ describe('pruning', () => {
     }
     const broken = run(fresh, query, 10, 0);
     expect(broken.total).toBe(exhaustive.total); // the count does not depend on the bounds
+    expect(broken.top).not.toEqual(exhaustive.top);
+  });
+
+  it('gives a wrong top k for a lone word when its cut tier is broken (so the engine is held to the cut bounds)', () => {
+    const fresh = buildIndex(datedArticles(2500, 11));
+    const query = parse(fresh, frequent[0]!)!;
+    const exhaustive = run(fresh, query, 10, null);
+    const engine = engineFor(fresh);
+    const postings = engine.view.terms.get(fresh.analyzer.indexTerms(frequent[0]!)[0]!)!.get(TEXT_FIELD)!;
+    // Nothing above the cut and a bound of 0 for the rest: the first k fill the top, better ones are skipped.
+    engine.blockMaxima(postings, TEXT_FIELD).cut = () => ({ floor: Infinity, rest: 0 });
+    const broken = run(fresh, query, 10, 0);
+    expect(broken.total).toBe(exhaustive.total);
     expect(broken.top).not.toEqual(exhaustive.top);
   });
 
