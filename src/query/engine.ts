@@ -1177,7 +1177,7 @@ export class CompiledQuery {
     const oneTerm = (p: Plan): p is TermPlan => p instanceof TermPlan && p.isOneTerm;
     // A word is one term, or an OR of a few (`gaat`: gaat or gaan; `eieren`: eier or ei), each exact.
     const termsOfWord = (p: Plan): TermPlan[] | null => (oneTerm(p) ? [p] : p instanceof OrPlan && p.children.length <= MAX_WORD_TERMS && p.children.every(oneTerm) ? (p.children as TermPlan[]) : null);
-    if (plan instanceof AndPlan && plan.children.length >= 2) {
+    if (plan instanceof AndPlan && (plan.children.length >= 2 || plan.exclusions.length > 0)) {
       children = plan.children;
       exclusions = plan.exclusions;
     } else if (plan instanceof PhrasePlan && plan.size > 0 && plan.words.children.length >= 2) {
