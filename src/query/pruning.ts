@@ -511,8 +511,8 @@ export function runWordConjunction(c: WordConjunction, sink: PruningSink, stats:
     else top.collect(doc, score);
   };
 
-  // The matches, a list at a time over the whole range: tight loops over typed arrays, several times faster
-  // than gathering each 32-bit word from every list in turn.
+  // The matches, a list at a time over the whole range: tight loops over typed arrays, about twice as fast as
+  // gathering each 32-bit word from every list in turn.
   const matches = c.matches;
   for (let i = 0; i < n; i++) {
     const lists = bits[i]!;
@@ -535,7 +535,7 @@ export function runWordConjunction(c: WordConjunction, sink: PruningSink, stats:
   }
   for (const excluded of excludedBits) for (let w = 0; w < words; w++) matches[w] = matches[w]! & ~excluded[w]!;
 
-  // Two passes count every match without the candidates each pass reads: they need nothing but the bitsets.
+  // Into a plain top k: every match is counted from the bitset alone, and scored in two passes (tier, rest).
   if (tiers !== null && check === null && filter === null && dayOf === null && !sink.countsAll) {
     const { tops, restBounds, termBits, singleFormBound, firstListBound, formBits, laterListBits } = tiers;
     let total = 0;
