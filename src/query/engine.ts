@@ -1193,11 +1193,11 @@ export class CompiledQuery {
     if (children[0]!.size * this.engine.bitsetDensity < limit) return null;
     const membership = (p: TermPlan) => p.expansions.map((e) => ev.engine.membership(e.postings));
     const clauses = words.map((terms) => terms!.map((term) => term.clause(ev, 0)));
-    const bits = words.map((terms) => terms!.flatMap(membership));
+    // Per word, per term, its lists' bitsets: looked up once, then arranged as each pass wants them.
+    const termLists = words.map((terms) => terms!.map(membership));
+    const bits = termLists.map((terms) => terms.flat());
     const excludedBits = excludedWords.flatMap((terms) => terms!.flatMap(membership));
     const maxQuality = popcount(children.reduce((b, c) => b | c.termBits, 0));
-    // Per word and list (in the order of `bits`): the bound of a posting outside the list's top tier, and
-    // the quality bit of its term; the tiers themselves marked in one bitset.
     // A lone word needs its best k: each list's tier is cut to about LONE_WORD_TIER × k of its best (the cut
     // factor is then the tier's floor, and the next lower one bounds the rest).
     const k = sink.top instanceof TopDocs ? sink.top.capacity : Infinity;
@@ -1210,6 +1210,8 @@ export class CompiledQuery {
         }
       }
     }
+    // Per word and list (in the order of `bits`): the bound of a posting outside the list's top tier, and
+    // the quality bit of its term; the tiers themselves marked in one bitset.
     const restOf = (e: Expansion) => e.weight * e.idf * cuts.get(e)!.rest;
     const restBounds = words.map((terms) => terms!.flatMap((term) => term.expansions.map(restOf)));
     const termBits = words.map((terms) => terms!.flatMap((term) => term.expansions.map(() => term.bit)));
@@ -1222,8 +1224,8 @@ export class CompiledQuery {
     for (const terms of words) firstListBound += Math.max(...terms!.map((term) => restOf(term.expansions[0]!)));
     firstListBound *= words.length;
     // Bitsets per word of each of its terms' documents (all lists of the term), to find the matches with more.
-    const formBits = words.map((terms) => (terms!.length < 2 ? [] : terms!.map((term) => term.expansions.map((e) => ev.engine.membership(e.postings)))));
-    const laterListBits = words.flatMap((terms) => terms!.flatMap((term) => term.expansions.slice(1).map((e) => ev.engine.membership(e.postings))));
+    const formBits = termLists.map((terms) => (terms.length < 2 ? [] : terms));
+    const laterListBits = termLists.flatMap((terms) => terms.flatMap((lists) => lists.slice(1)));
     const tops = this.engine.topTierBits(words.flatMap((terms) => terms!.flatMap((term) => term.expansions.map((e) => ({ expansion: e, floor: cuts.get(e)!.floor })))));
     const tiers = { tops, restBounds, termBits, singleFormBound, firstListBound, formBits, laterListBits };
     return { clauses, bits, excludedBits, limit, check, maxQuality, tiers, matches: this.engine.matchBits() };
