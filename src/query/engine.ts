@@ -75,6 +75,8 @@ const MIN_PARTS_POSTINGS_FOR_BITS = 64;
 const MIN_PROBES_FOR_BITS = 256;
 /** Bitsets kept (least recently used dropped): a few hundred frequent terms cover most probing. */
 const MAX_BITSETS = 256;
+/** Dropped bitsets kept for reuse: a search builds a few at most, so a few in hand cover the next. */
+const MAX_REUSABLE_BITSETS = 16;
 /** Short ids a bitset has room for beyond those it was built for (at least; 1/16 more at large sizes). */
 const BITSET_ROOM = 4096;
 /** The final score is multiplied by the number of distinct query terms matched; counted in a 32-bit mask. */
@@ -1376,8 +1378,14 @@ export class QueryEngine {
   pairFilter = true;
   /** Block maxima built from the start (not patched), over this engine's life: for tests and the benchmark. */
   maximaBuilt = 0;
+  /** Membership bitsets kept at most (for tests: a small cache makes every search drop and reuse some). */
+  maxBitsets = MAX_BITSETS;
   /** Bitsets by postings list, with the list's membership version they were built at. */
   private readonly bitsets = new Map<Map<number, number>, { bits: Uint32Array; version: number }>();
+  /** Bitsets dropped from the cache since the last `releaseQueries` (a running query may still hold them). */
+  private readonly retired: Uint32Array[] = [];
+  /** Bitsets dropped before it: free for reuse. */
+  private readonly reusable: Uint32Array[] = [];
   /** Scratch for `topTierBits` and `matchBits`. */
   private tierBits = new Uint32Array(0);
   private matchesBuffer = new Uint32Array(0);
@@ -1491,14 +1499,44 @@ export class QueryEngine {
       this.bitsets.set(postings, cached);
       return cached.bits;
     }
-    const bits = new Uint32Array((nextId + Math.max(BITSET_ROOM, nextId >>> 4) + 31) >>> 5);
+    this.bitsets.delete(postings);
+    if (cached !== undefined) this.retire(cached.bits);
+    if (this.bitsets.size >= this.maxBitsets) {
+      const [oldest, entry] = this.bitsets.entries().next().value!;
+      this.bitsets.delete(oldest);
+      this.retire(entry.bits);
+    }
+    const bits = this.freeBitset(nextId) ?? new Uint32Array((nextId + Math.max(BITSET_ROOM, nextId >>> 4) + 31) >>> 5);
     postings.forEach((_tf, doc) => {
       bits[doc >>> 5] = bits[doc >>> 5]! | (1 << (doc & 31));
     });
-    this.bitsets.delete(postings);
-    if (this.bitsets.size >= MAX_BITSETS) this.bitsets.delete(this.bitsets.keys().next().value!);
     this.bitsets.set(postings, { bits, version });
     return bits;
+  }
+
+  /**
+   * Declares every query compiled so far finished with (their plans hold membership bitsets): the bitsets
+   * dropped from the cache before this call may be reused for new ones. The searcher calls it as each search
+   * begins; without it nothing is reused, which is always safe. Reuse matters: queries on many frequent
+   * words would otherwise allocate a bitset each (1 bit per paragraph, outside the JavaScript heap), and
+   * that garbage made the collector run often enough to be felt in the tail (DESIGN.md, "Garbage").
+   */
+  releaseQueries(): void {
+    for (const bits of this.retired) if (this.reusable.length < MAX_REUSABLE_BITSETS) this.reusable.push(bits);
+    this.retired.length = 0;
+  }
+
+  private retire(bits: Uint32Array): void {
+    if (this.retired.length < MAX_REUSABLE_BITSETS) this.retired.push(bits);
+  }
+
+  /** A released bitset with room for `nextId` short ids, cleared; undefined when there is none. */
+  private freeBitset(nextId: number): Uint32Array | undefined {
+    while (this.reusable.length > 0) {
+      const bits = this.reusable.pop()!;
+      if (nextId <= bits.length * 32) return bits.fill(0);
+    }
+    return undefined;
   }
 
   /** @internal A bitset for a conjunction's matches, in a buffer the engine reuses: valid until the next call. */

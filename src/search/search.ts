@@ -196,6 +196,7 @@ export class Searcher {
   search(text: string, options?: SearchOptions): SearchResponse;
   search(text: string, options: SearchOptions = { limit: DEFAULT_LIMIT, offset: 0 }): SearchResponse {
     const started = performance.now();
+    engineFor(this.index).releaseQueries(); // no earlier search's plans are used past here
     const group = options.group ?? 'paragraph';
     const sort = options.sort ?? 'relevance';
     const prepared = this.prepare(text);
@@ -261,6 +262,7 @@ export class Searcher {
 
   /** How many paragraphs a query matches (the any-word fallback included); 0 when it cannot be read. */
   count(text: string, options: CountOptions = {}): number {
+    engineFor(this.index).releaseQueries();
     try {
       return this.countOrThrow(text, options);
     } catch {
@@ -270,6 +272,7 @@ export class Searcher {
 
   /** Completions of the last word of `query`, for suggestions as you type. */
   suggest(query: string): Completion[] {
+    engineFor(this.index).releaseQueries();
     return suggest(this.index, query, (text) => this.countOrThrow(text, { fallback: false }));
   }
 
@@ -297,6 +300,7 @@ export class Searcher {
    * query or one that cannot be read (the page still shows the article).
    */
   markArticle(article: Article, query: string): MarkedParagraph[] {
+    engineFor(this.index).releaseQueries();
     const analyzer = this.index.analyzer;
     let compiled: CompiledQuery | null = null;
     if (query.trim() !== '') {

@@ -5,36 +5,14 @@ import { foldDiacritics } from '../../src/analysis/normalize.js';
 import type { Article } from '../../src/articles/article.js';
 import type { SearchIndex } from '../../src/index/search-index.js';
 import { compareParagraphIds } from '../../src/paragraphs/paragraphs.js';
-import { Counter } from '../../src/query/collectors.js';
+import { Counter, TopDocs } from '../../src/query/collectors.js';
 import { engineFor, MAX_EXPANSIONS, QueryEngine } from '../../src/query/engine.js';
 import { QueryError } from '../../src/query/query-error.js';
 import { foldQuery, hasPhrase, leaves, q, rewriteQuery, toMiniSearchQuery, type LeafQuery, type OrQuery, type PhraseSlot, type Query } from '../../src/query/tree.js';
-import { buildIndex, fixtureArticles } from '../helpers/corpus.js';
+import { buildIndex, fixtureArticles, generatedArticles } from '../helpers/corpus.js';
 import { prng } from '../helpers/random.js';
 import { reference, top, tree } from '../helpers/query.js';
 import { udArticles } from '../helpers/ud.js';
-
-/**
- * Short paragraphs of words drawn Zipf-like from the fixtures' vocabulary (stopwords included): frequent
- * terms with long postings, rare ones, and many equal scores (equal lengths and frequencies) to exercise
- * the tie order, and repeated word pairs for phrases.
- */
-function generatedArticles(count: number, seed: number): Article[] {
-  const words = [...new Set(fixtureArticles().flatMap((a) => a.paragraphs.join(' ').match(/\p{L}[\p{L}'-]*/gu) ?? []))].sort();
-  const random = prng(seed);
-  const pick = () => words[Math.floor(words.length * random() ** 3)]!;
-  const articles: Article[] = [];
-  for (let a = 0; a < count; a++) {
-    const paragraphs: string[] = [];
-    const n = 1 + Math.floor(random() * 6);
-    for (let p = 0; p < n; p++) {
-      const length = 2 + Math.floor(random() * 12);
-      paragraphs.push(Array.from({ length }, pick).join(' ') + '.');
-    }
-    articles.push({ id: `gen-${String(a).padStart(4, '0')}`, title: `Artikel ${a}`, date: null, source: null, url: null, paragraphs });
-  }
-  return articles;
-}
 
 /** An index that has seen changes: some articles replaced and some removed, so short ids have gaps. */
 function changedIndex(articles: Article[]): SearchIndex {
@@ -334,6 +312,46 @@ describe('engine', () => {
       changed.removeArticle('zzz-beide');
       expectSameTopK(changed, both, 10);
       expect(top(changed, both, 100_000).matches.some((m) => m.id === 'zzz-beide#1')).toBe(false);
+    });
+
+    it('reuses the buffers of dropped bitsets once the queries that held them are released, and only then', () => {
+      const engine = engineFor(index);
+      const kept = engine.maxBitsets;
+      const built = vi.spyOn(QueryEngine.prototype, 'membership');
+      // Probed ORs with frequent words (over 1,024 postings): each run wants a bitset per OR member.
+      const [a, b] = terms.filter((t) => index.documentFrequency(t) > 1024) as [string, string];
+      expect(b).toBeDefined();
+      const queries = [
+        tree({ and: [terms[2]!, { or: [a, b] }] }),
+        tree({ and: [terms[3]!, { or: [b, terms[4]!] }] }),
+        tree({ and: [terms[4]!, { or: [a, terms[3]!] }] }),
+      ];
+      engine.maxBitsets = 1; // every run drops what the one before built
+      try {
+        // Not released: a query run earlier still reports its matches right after others dropped its bitsets.
+        engine.releaseQueries();
+        const held = engine.compile(queries[0]!);
+        const idOf = (doc: number) => engine.view.documentIds.get(doc)!;
+        const collector = new TopDocs(20, idOf);
+        held.run(collector);
+        for (const query of queries.slice(1)) top(index, query, 10);
+        const expected = new Map(reference(index, queries[0]!).map((m) => [m.id, new Set(m.terms)]));
+        for (const { doc } of collector.sorted()) expect(new Set(held.report(doc)?.terms)).toEqual(expected.get(idOf(doc)));
+        // Released before each search: the same few buffers serve every rebuild, and every answer stays exact.
+        built.mockClear();
+        for (let round = 0; round < 3; round++) {
+          for (const query of queries) {
+            engine.releaseQueries();
+            expectSameTopK(index, query, 10);
+          }
+        }
+        const arrays = built.mock.results.map((r) => r.value as Uint32Array);
+        expect(arrays.length).toBeGreaterThan(12);
+        expect(new Set(arrays).size).toBeLessThanOrEqual(6);
+      } finally {
+        engine.maxBitsets = kept;
+        built.mockRestore();
+      }
     });
 
     it('finds nothing for an unknown term and for AND with an unknown term', () => {

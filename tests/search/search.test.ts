@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Article } from '../../src/articles/article.js';
+import { engineFor, QueryEngine } from '../../src/query/engine.js';
 import { QueryError } from '../../src/query/query-error.js';
 import { parseSynonyms, Synonyms } from '../../src/query/synonyms.js';
 import { Searcher, type ArticleResults, type ParagraphResults, type SearchOptions } from '../../src/search/search.js';
-import { buildIndex, fixtureArticles, seedArticle, SEED_ID } from '../helpers/corpus.js';
+import { buildIndex, fixtureArticles, generatedArticles, seedArticle, SEED_ID } from '../helpers/corpus.js';
 import { udArticles } from '../helpers/ud.js';
 
 const seedSearcher = new Searcher(buildIndex());
@@ -143,6 +144,34 @@ describe('search', () => {
       expect(hit.text).toContain('<script>alert("NAVO")</script>');
       expect(hit.highlight).not.toContain('<script>');
       expect(hit.highlight).toContain('&lt;<mark>script</mark>&gt;');
+    });
+  });
+
+  describe('membership bitsets reused from search to search', () => {
+    it('answers exactly as with a roomy cache when every search drops and reuses bitsets: hits, marks, totals, suggestions', () => {
+      const articles = generatedArticles(1500, 42);
+      const roomy = new Searcher(buildIndex(articles));
+      const tightIndex = buildIndex(articles);
+      const tight = new Searcher(tightIndex);
+      engineFor(tightIndex).maxBitsets = 1;
+      const index = tightIndex;
+      const counts = new Map<string, number>();
+      for (const a of articles) for (const p of a.paragraphs) for (const w of new Set(p.toLowerCase().match(/\p{L}+/gu))) counts.set(w, (counts.get(w) ?? 0) + 1);
+      const words = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : 1));
+      const frequent = words.filter((w) => index.analyzer.indexTerms(w).some((t) => index.documentFrequency(t) > 1024)).slice(0, 3);
+      words.splice(40);
+      expect(frequent.length).toBeGreaterThanOrEqual(2);
+      const built = vi.spyOn(QueryEngine.prototype, 'membership');
+      // ORs of frequent words are probed through bitsets; the suggestion counts run more queries in between.
+      const queries = words.flatMap((w, i) => [`${w} (${frequent[0]} OF ${frequent[1]})`, `${words[(i + 7) % words.length]} OF ${frequent[i % frequent.length]} ${w}`]);
+      for (const query of queries) {
+        for (const options of [{ limit: 10, offset: 0, suggest: true }, { limit: 5, offset: 0, group: 'article' as const }]) {
+          expect(tight.search(query, options)).toEqual({ ...roomy.search(query, options), tookMs: expect.any(Number) });
+        }
+      }
+      const arrays = built.mock.results.map((r) => r.value as Uint32Array);
+      expect(arrays.length).toBeGreaterThan(queries.length);
+      expect(new Set(arrays.filter((_a, i) => built.mock.contexts[i] === engineFor(tightIndex))).size).toBeLessThan(20);
     });
   });
 
