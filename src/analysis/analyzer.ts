@@ -325,21 +325,6 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   }
 
   /**
-   * First letters (lowercase code units) of the irregular forms whose lemma's term starts with another
-   * letter than the form's own terms may (`is` → `zijn`): such words are never skipped by initials.
-   */
-  const irregularInitials = new Set<number>();
-  for (const [form, lemma] of irregular) {
-    const term = foldDiacritics(stem(lemma));
-    const own: TermLetters = { initials: new Set([term.charCodeAt(0)]), starts: new Set(), doubled: new Set(), anyPart: false };
-    if (!mayStartTermWith(form, 0, form.length, own)) irregularInitials.add(form.charCodeAt(0));
-  }
-
-  function mayMatch(text: string, start: number, end: number, letters: TermLetters): boolean {
-    return mayStartTermWith(text, start, end, letters) || (irregularInitials.size > 0 && irregularInitials.has(asciiLower(text.charCodeAt(start))));
-  }
-
-  /**
    * The stems of the lemmas in the irregular-forms table, with their forms: a part holds a lemma's stem
    * either by its letters or as one of those forms (`gaf` for `geven`), whose own letters then stand in the word.
    */
@@ -379,10 +364,13 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     for (const t of terms) {
       initials.add(t.charCodeAt(0));
       addStart(t);
+      // An irregular form stands for its lemma's term (`is` for `zijn`): its letters are the term's too.
       for (const form of formsOfLemmaTerm.get(t) ?? []) {
         const folded = foldDiacritics(form);
-        if (folded.length >= 2 && folded.charCodeAt(0) < 0x80 && folded.charCodeAt(1) < 0x80) addStart(folded);
-        else anyPart = true;
+        if (folded.length >= 2 && folded.charCodeAt(0) < 0x80 && folded.charCodeAt(1) < 0x80) {
+          initials.add(folded.charCodeAt(0));
+          addStart(folded);
+        } else anyPart = true;
       }
     }
     return { initials, starts, doubled, anyPart };
@@ -393,10 +381,11 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const partTerms: Array<readonly string[]> = [];
     forEachWord(text, (start, end, bounds) => {
       if (bounds.length === 2) {
+        // A word that cannot hold any of the terms asked for is skipped before it is even cut out of the
+        // text: most words of a hit, and looking each up cost half of a search's time (DESIGN.md, "Highlighting").
+        if (letters !== undefined && !mayStartTermWith(text, start, end, letters)) return;
         const surface = text.slice(start, end);
-        // A common word is known at once; the skip rule only saves analysing the others.
-        const analysis = recent.get(surface) ?? (letters !== undefined && !mayMatch(text, start, end, letters) ? undefined : analyzeNotRecent(surface));
-        if (analysis !== undefined) visit(start, end, analysis.matchTerms, false);
+        visit(start, end, analyzeWritten(surface).matchTerms, false);
         return;
       }
       normalizedParts.length = 0;
@@ -518,33 +507,28 @@ export interface TermLetters {
 /**
  * Whether the word at `[start, end)` may have a term among those `letters` describe: the contract every term
  * the analyzer emits keeps (tests/analysis/analyzer.test.ts checks it on Snowball's whole vocabulary and on
- * the compound list). A word's own term starts with its first letter, or after a leading `ge`, which
- * Kraaij-Pohlmann drops (`gesprek` → `sprek`), its third. A closed compound's later part starts at least
+ * the compound list). A word's own term starts with its first two letters, or (as a part's below) its first
+ * doubled or the two around a `ge` dropped after the first; or after a leading `ge`, which Kraaij-Pohlmann
+ * drops (`gesprek` → `sprek`), with its third. A closed compound's later part starts at least
  * MIN_PART_LENGTH letters in, and its term with the part's first two letters — after a leading `ge`, or
  * with a `ge` after the first letter dropped (`agentschap` → `antschap`), or with the first vowel doubled
  * (`uren` → `uur`) — so a word long enough to be a compound may match only where a term's first two letters
  * stand so from there on (`sp` of `sprek` in `telefoongesprek`); an irregular lemma's stem stands there by
- * its letters or by one of its forms' (`gaf` in a compound holding `geven`). Irregular forms whose own lemma starts with another
- * letter are the analyzer's exception (`mayMatch`). Only plain ASCII is judged; any other word is analyzed.
+ * its letters or by one of its forms' (`gaf` in a compound holding `geven`), and a word that is such a form
+ * (`is` for `zijn`) by the form's letters, which `lettersOf` counts as the term's. Only plain ASCII is
+ * judged; any other word is analyzed.
  */
 export function mayStartTermWith(text: string, start: number, end: number, letters: TermLetters): boolean {
   const initials = letters.initials;
   const c0 = asciiLower(text.charCodeAt(start));
-  if (c0 < 0 || initials.has(c0)) return true;
+  if (c0 < 0) return true;
+  // The word's own term: its first letter, then its second two letters as a part's are judged below.
+  if (initials.has(c0) && (end - start < 2 || letters.anyPart || mayStartHere(text, start, end, letters))) return true;
   if (end - start >= 2 * MIN_PART_LENGTH) {
     if (letters.anyPart) return true;
-    for (let i = start + MIN_PART_LENGTH; i < end; i++) {
-      const c = asciiLower(text.charCodeAt(i));
-      if (c < 0 || letters.doubled.has(c)) return true;
-      if (i + 1 >= end) break;
-      const d = asciiLower(text.charCodeAt(i + 1));
-      if (d < 0 || letters.starts.has((c << 16) | d)) return true;
-      // Kraaij-Pohlmann drops a `ge` after a first letter: the term's second letter stands after it.
-      if (d === 0x67 && i + 3 < end && asciiLower(text.charCodeAt(i + 2)) === 0x65) {
-        const e = asciiLower(text.charCodeAt(i + 3));
-        if (e < 0 || letters.starts.has((c << 16) | e)) return true;
-      }
-    }
+    for (let i = start + MIN_PART_LENGTH; i < end - 1; i++) if (mayStartHere(text, i, end, letters)) return true;
+    const last = asciiLower(text.charCodeAt(end - 1));
+    if (last < 0 || letters.doubled.has(last)) return true;
   }
   if (c0 !== 0x67 || end - start < 3) return false;
   const c1 = asciiLower(text.charCodeAt(start + 1));
@@ -552,6 +536,22 @@ export function mayStartTermWith(text: string, start: number, end: number, lette
   if (c1 !== 0x65) return false;
   const c2 = asciiLower(text.charCodeAt(start + 2));
   return c2 < 0 || initials.has(c2);
+}
+
+/**
+ * Whether a term may start at `i` (with another letter after it): its first two letters stand there, or its
+ * first letter doubled (`uren` → `uur`), or they stand around a `ge` Kraaij-Pohlmann drops after a first letter.
+ */
+function mayStartHere(text: string, i: number, end: number, letters: TermLetters): boolean {
+  const c = asciiLower(text.charCodeAt(i));
+  if (c < 0 || letters.doubled.has(c)) return true;
+  const d = asciiLower(text.charCodeAt(i + 1));
+  if (d < 0 || letters.starts.has((c << 16) | d)) return true;
+  if (d === 0x67 && i + 3 < end && asciiLower(text.charCodeAt(i + 2)) === 0x65) {
+    const e = asciiLower(text.charCodeAt(i + 3));
+    if (e < 0 || letters.starts.has((c << 16) | e)) return true;
+  }
+  return false;
 }
 
 const NO_TERMS: readonly string[] = Object.freeze([]);

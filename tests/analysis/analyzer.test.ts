@@ -254,6 +254,14 @@ describe('analyzer', () => {
       // An irregular lemma's stem stands by its letters or by one of its forms' (`ging` for `gaan`).
       expect(mayStartTermWith('telefoonboek', 0, 12, letters(analyzer.indexTerms('gaan')[0]!))).toBe(false);
       expect(mayStartTermWith('uitgingen', 0, 9, letters(analyzer.indexTerms('gaan')[0]!))).toBe(true);
+      // The word's own start is judged by two letters: its first and second, its first doubled (`uren` →
+      // `uur`), or the two around a `ge` dropped after the first (`agentschap` → `antschap`).
+      for (const word of ['agentschap', 'uren', 'regeringsagentschap']) expectAdmits(word);
+      expect(mayStartTermWith('telefoon', 0, 8, letters('tafel'))).toBe(false);
+      expect(mayStartTermWith('tafels', 0, 6, letters('tafel'))).toBe(true);
+      // An irregular form by its own letters, which stand for its lemma's term (`at` for `eten`).
+      expect(mayStartTermWith('at', 0, 2, letters(analyzer.indexTerms('eten')[0]!))).toBe(true);
+      expect(mayStartTermWith('at', 0, 2, letters('eet'))).toBe(true);
       fc.assert(
         fc.property(fc.oneof(fc.stringMatching(/^[A-Za-z][a-z]{0,14}$/), fc.stringMatching(/^ge[a-z]{1,12}$/)), (word) => expectAdmits(word)),
         { numRuns: 3000 },
