@@ -1519,7 +1519,7 @@ export class QueryEngine {
    * dropped from the cache before this call may be reused for new ones. The searcher calls it as each search
    * begins; without it nothing is reused, which is always safe. Reuse matters: queries on many frequent
    * words would otherwise allocate a bitset each (1 bit per paragraph, outside the JavaScript heap), and
-   * that garbage made the collector run often enough to be felt in the tail (DESIGN.md, "Garbage").
+   * that garbage made the collector run often enough to be felt in the tail (DESIGN.md, "Membership bitsets").
    */
   releaseQueries(): void {
     for (const bits of this.retired) if (this.reusable.length < MAX_REUSABLE_BITSETS) this.reusable.push(bits);
