@@ -20,6 +20,7 @@ import type { Query } from '../query/tree.js';
 import { didYouMean, type Suggestion } from './did-you-mean.js';
 import { explainHit, queryOrigins, type HitExplanation, type QueryOrigins } from './explain.js';
 import { highlight, type Span } from './highlight.js';
+import { QueryCache } from './query-cache.js';
 import { suggest, type Suggestion as Completion } from './suggest.js';
 
 export const DEFAULT_LIMIT = 10;
@@ -33,7 +34,7 @@ export const MAX_QUERY_LENGTH = 500;
  * `track_total_hits`): beyond it `total` is a lower bound (`totalRelation: "gte"`) unless `exactTotal` asks.
  */
 export const TOTAL_EXACT_UP_TO = 10_000;
-/** How many recent query texts keep their parse and analysis (Searcher.read). */
+/** How many query texts keep their parse and analysis (Searcher.read). */
 const READ_QUERIES = 1_024;
 
 export type Grouping = 'paragraph' | 'article';
@@ -180,7 +181,7 @@ interface Outcome {
 
 export class Searcher {
   /** @param synonyms  the synonyms in force, asked at every query (the file may be reloaded meanwhile) */
-  private readonly readQueries = new Map<string, { syntax: ParsedSyntax; analyzed: AnalyzedQuery; synonyms: Synonyms }>();
+  private readonly readQueries = new QueryCache<{ syntax: ParsedSyntax; analyzed: AnalyzedQuery; synonyms: Synonyms }>(READ_QUERIES);
 
   constructor(
     private readonly index: SearchIndex,
@@ -400,23 +401,18 @@ export class Searcher {
   }
 
   /**
-   * The query as read and analyzed, remembered by its text for the synonyms in force (LRU): both depend on
-   * nothing else, and popular queries come again. What depends on the index (typo relaxation, compiling)
+   * The query as read and analyzed, remembered by its text for the synonyms in force (QueryCache: LRU with a
+   * frequency-based admission): both depend on nothing else, and popular queries come again. What depends on the index (typo relaxation, compiling)
    * is done per search.
    */
   private read(text: string): { syntax: ParsedSyntax; analyzed: AnalyzedQuery } {
     const synonyms = this.synonyms();
     const known = this.readQueries.get(text);
-    if (known !== undefined && known.synonyms === synonyms) {
-      this.readQueries.delete(text);
-      this.readQueries.set(text, known);
-      return known;
-    }
+    if (known !== undefined && known.synonyms === synonyms) return known;
     const syntax = parseSyntax(text);
     const analyzed = analyzeQuery(text, syntax, this.index.analyzer, synonyms);
     // Shared by every search of this text from now on: the arrays a response carries must not change.
     for (const list of [analyzed.terms, analyzed.ignored, analyzed.expansions]) Object.freeze(list);
-    if (this.readQueries.size >= READ_QUERIES) this.readQueries.delete(this.readQueries.keys().next().value!);
     this.readQueries.set(text, { syntax, analyzed, synonyms });
     return { syntax, analyzed };
   }
