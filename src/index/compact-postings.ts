@@ -220,6 +220,14 @@ export class CompactPostings implements Map<number, number> {
     if (kept * 4 < data.length / 2) this.data = data.slice(0, 2 * Math.max(2, kept * 2));
   }
 
+  /**
+   * Makes room for `more` postings to come after the last: a snapshot's list is restored with one allocation
+   * instead of one per growth step (the growth was 7.5% of loading a million paragraphs).
+   */
+  reserveFor(more: number): void {
+    this.reserve(this.used + more);
+  }
+
   /** Room for `n` slots: doubles while small, then grows by half (at most a third is spare room). */
   private reserve(n: number): void {
     if (2 * n <= this.data.length) return;

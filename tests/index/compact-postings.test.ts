@@ -75,4 +75,16 @@ describe('CompactPostings', () => {
       expect(list.rawLength).toBe(0);
     }
   });
+
+  it('makes room for a restored list at once: appending what was reserved allocates nothing more', () => {
+    const list = new CompactPostings();
+    list.set(1, 2);
+    list.reserveFor(1000);
+    const room = list.raw;
+    for (let doc = 2; doc <= 1001; doc++) list.set(doc * 3, doc % 7 + 1);
+    expect(list.raw).toBe(room);
+    expect(list.size).toBe(1001);
+    expect([...list.keys()].slice(0, 3)).toEqual([1, 6, 9]);
+    expect(list.get(3003)).toBe((1001 % 7) + 1);
+  });
 });

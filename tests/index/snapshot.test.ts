@@ -127,6 +127,29 @@ describe('snapshot', () => {
       expect(results(loaded!.index)).toEqual(results(index));
     });
 
+    it('reads lines that cross the reader\'s chunks with text outside ASCII, and a last line without its newline', async () => {
+      // About 1.5 MB: many lines, each 64 KiB at most, cross the loader's 256 KiB reads, some inside a letter.
+      const accented = Array.from({ length: 1200 }, (_, i): Article => ({
+        id: `accent-${i}`, title: `Café ${i}`, date: null, source: null, url: null,
+        paragraphs: [`Één coördinatie van de reünie in het café ${i}, naïef en geëmotioneerd: “ja” — ${'ëé€'.repeat(100 + (i % 50))}.`, `Ruïne ${i * 7} bij de überhaupt ideeën.`],
+      }));
+      const index = indexOf([...corpus, ...accented]);
+      await writeSnapshot(index, dir);
+      const file = join(dir, SNAPSHOT_FILE);
+      expect(statSync(file).size).toBeGreaterThan(4 * 256 * 1024);
+      const expected = results(index);
+      expect(results((await readSnapshot(dir, createAnalyzer()))!.index)).toEqual(expected);
+      const loaded = (await readSnapshot(dir, createAnalyzer()))!.index;
+      for (const a of accented) expect(loaded.getArticle(a.id)).toEqual(index.getArticle(a.id));
+      const found = (i: SearchIndex) => new Searcher(i).search('coördinatie reünie', { limit: 1, offset: 0 }).total;
+      expect(found((await readSnapshot(dir, createAnalyzer()))!.index)).toBe(found(index));
+      expect(found(index)).toBeGreaterThanOrEqual(1200);
+      const bytes = readFileSync(file);
+      expect(bytes.at(-1)).toBe(0x0a);
+      writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+      expect(results((await readSnapshot(dir, createAnalyzer()))!.index)).toEqual(expected);
+    });
+
     it('splits a frequent term over several records, and merges them back', async () => {
       const many = Array.from({ length: MAX_POSTINGS_PER_RECORD * 2 + 100 }, (_, i): Article => ({
         id: `kort-${i}`, title: `Kort ${i}`, date: null, source: null, url: null, paragraphs: [`De NAVO en bericht ${i}.`],
