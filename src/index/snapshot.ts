@@ -353,17 +353,19 @@ const NEWLINE = Buffer.from('\n');
  * million paragraphs in decoding, splitting by pattern and re-encoding for the hash.
  */
 async function* readLines(path: string): AsyncGenerator<{ line: string; bytes: Buffer }> {
-  let rest: Buffer | null = null;
+  // The start of a line the last reads ended inside of, joined once its end is read (a long line is copied once).
+  const rest: Buffer[] = [];
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
     let start = 0;
-    if (rest !== null) {
+    if (rest.length > 0) {
       const end = chunk.indexOf(10);
       if (end === -1) {
-        rest = Buffer.concat([rest, chunk]);
+        rest.push(chunk);
         continue;
       }
-      const bytes = Buffer.concat([rest, chunk.subarray(0, end + 1)]);
-      rest = null;
+      rest.push(chunk.subarray(0, end + 1));
+      const bytes = Buffer.concat(rest);
+      rest.length = 0;
       yield { line: bytes.toString('utf8', 0, bytes.length - 1), bytes };
       start = end + 1;
     }
@@ -371,9 +373,12 @@ async function* readLines(path: string): AsyncGenerator<{ line: string; bytes: B
       yield { line: chunk.toString('utf8', start, end), bytes: chunk.subarray(start, end + 1) };
       start = end + 1;
     }
-    if (start < chunk.length) rest = chunk.subarray(start);
+    if (start < chunk.length) rest.push(chunk.subarray(start));
   }
-  if (rest !== null) yield { line: rest.toString('utf8'), bytes: Buffer.concat([rest, NEWLINE]) };
+  if (rest.length > 0) {
+    const bytes = Buffer.concat([...rest, NEWLINE]);
+    yield { line: bytes.toString('utf8', 0, bytes.length - 1), bytes };
+  }
 }
 
 /**
