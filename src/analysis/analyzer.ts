@@ -280,7 +280,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return recent.get(surface) ?? analyzeNotRecent(surface);
   }
 
-  /** `analyzeWritten` for a word not in `recent` (the highlighter has just looked). */
+  /** `analyzeWritten` for a word not in `recent`. */
   function analyzeNotRecent(surface: string): WordAnalysis {
     const known = memo.get(surface);
     if (known !== undefined) {
@@ -522,7 +522,7 @@ export function mayStartTermWith(text: string, start: number, end: number, lette
   const initials = letters.initials;
   const c0 = asciiLower(text.charCodeAt(start));
   if (c0 < 0) return true;
-  // The word's own term: its first letter, then its second two letters as a part's are judged below.
+  // The word's own term: its first letter, and from there two letters as a part's start is judged.
   if (initials.has(c0) && (end - start < 2 || letters.anyPart || mayStartHere(text, start, end, letters))) return true;
   if (end - start >= 2 * MIN_PART_LENGTH) {
     if (letters.anyPart) return true;
