@@ -354,6 +354,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const initials = new Set<number>();
     const starts = new Set<number>();
     const doubled = new Set<number>();
+    const short = new Set<number>();
     let anyPart = false;
     const addStart = (t: string) => {
       const c0 = t.charCodeAt(0);
@@ -363,6 +364,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     };
     for (const t of terms) {
       initials.add(t.charCodeAt(0));
+      if (t.length === 2) short.add(t.charCodeAt(0));
       addStart(t);
       // An irregular form stands for its lemma's term (`is` for `zijn`): its letters are the term's too.
       for (const form of formsOfLemmaTerm.get(t) ?? []) {
@@ -373,7 +375,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
         } else anyPart = true;
       }
     }
-    return { initials, starts, doubled, anyPart };
+    return { initials, starts, doubled, short, anyPart };
   }
 
   function forEachTerms(text: string, visit: TermsVisitor, letters?: TermLetters): void {
@@ -500,6 +502,11 @@ export interface TermLetters {
   readonly starts: ReadonlySet<number>;
   /** The first code unit of each term that begins with it twice (`uur`, which Kraaij-Pohlmann makes of `uren`). */
   readonly doubled: ReadonlySet<number>;
+  /**
+   * The first code unit of each term of two letters: its second may be one the stemmer changed at the end of
+   * the stem (`avs` → `af`, `v` made `f`), so a word with that first letter is never judged by its second.
+   */
+  readonly short: ReadonlySet<number>;
   /** A term a compound's part may yield with no known two letters standing in the word: every such word may match. */
   readonly anyPart: boolean;
 }
@@ -507,8 +514,9 @@ export interface TermLetters {
 /**
  * Whether the word at `[start, end)` may have a term among those `letters` describe: the contract every term
  * the analyzer emits keeps (tests/analysis/analyzer.test.ts checks it on Snowball's whole vocabulary and on
- * the compound list). A word's own term starts with its first two letters, or (as a part's below) its first
- * doubled or the two around a `ge` dropped after the first; or after a leading `ge`, which Kraaij-Pohlmann
+ * the compound list). A word's own term starts with its first two letters (a term of two letters with its
+ * first: the stemmer may have changed the last, `avs` → `af`), or (as a part's below) its first doubled or
+ * the two around a `ge` dropped after the first; or after a leading `ge`, which Kraaij-Pohlmann
  * drops (`gesprek` → `sprek`), with its third. A closed compound's later part starts at least
  * MIN_PART_LENGTH letters in, and its term with the part's first two letters — after a leading `ge`, or
  * with a `ge` after the first letter dropped (`agentschap` → `antschap`), or with the first vowel doubled
@@ -523,7 +531,7 @@ export function mayStartTermWith(text: string, start: number, end: number, lette
   const c0 = asciiLower(text.charCodeAt(start));
   if (c0 < 0) return true;
   // The word's own term: its first letter, and from there two letters as a part's start is judged.
-  if (initials.has(c0) && (end - start < 2 || letters.anyPart || mayStartHere(text, start, end, letters))) return true;
+  if (initials.has(c0) && (end - start < 2 || letters.anyPart || letters.short.has(c0) || mayStartHere(text, start, end, letters))) return true;
   if (end - start >= 2 * MIN_PART_LENGTH) {
     if (letters.anyPart) return true;
     for (let i = start + MIN_PART_LENGTH; i < end - 1; i++) if (mayStartHere(text, i, end, letters)) return true;

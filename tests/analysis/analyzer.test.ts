@@ -257,6 +257,10 @@ describe('analyzer', () => {
       // The word's own start is judged by two letters: its first and second, its first doubled (`uren` →
       // `uur`), or the two around a `ge` dropped after the first (`agentschap` → `antschap`).
       for (const word of ['agentschap', 'uren', 'regeringsagentschap']) expectAdmits(word);
+      // A term of two letters may end in one the stemmer changed (`avs` → `af`): judged by its first alone.
+      expectAdmits('avs');
+      expect(mayStartTermWith('avs', 0, 3, letters('af'))).toBe(true);
+      expect(mayStartTermWith('avs', 0, 3, letters('afval'))).toBe(false);
       expect(mayStartTermWith('telefoon', 0, 8, letters('tafel'))).toBe(false);
       expect(mayStartTermWith('tafels', 0, 6, letters('tafel'))).toBe(true);
       // An irregular form by its own letters, which stand for its lemma's term (`at` for `eten`).
