@@ -62,17 +62,17 @@ export class QueryCache<V> {
   }
 
   /** How often `key` was asked for lately, as the sketch estimates it (never less than it was). */
-  frequency(key: string): number {
+  private frequency(key: string): number {
     const [h1, h2] = hashes(key);
     let min = MAX_COUNT;
-    for (let row = 0; row < ROWS; row++) min = Math.min(min, this.counts[row * (this.mask + 1) + ((h1 + row * h2) & this.mask)]!);
+    for (let row = 0; row < ROWS; row++) min = Math.min(min, this.counts[this.counter(row, h1, h2)]!);
     return min;
   }
 
   private count(key: string): void {
     const [h1, h2] = hashes(key);
     for (let row = 0; row < ROWS; row++) {
-      const i = row * (this.mask + 1) + ((h1 + row * h2) & this.mask);
+      const i = this.counter(row, h1, h2);
       if (this.counts[i]! < MAX_COUNT) this.counts[i] = this.counts[i]! + 1;
     }
     // Aging: what was popular long ago fades, so the cache follows what is asked now.
@@ -80,6 +80,11 @@ export class QueryCache<V> {
       this.counted = 0;
       for (let i = 0; i < this.counts.length; i++) this.counts[i] = this.counts[i]! >>> 1;
     }
+  }
+
+  /** Where a key with hashes `h1`, `h2` is counted in `row`. */
+  private counter(row: number, h1: number, h2: number): number {
+    return row * (this.mask + 1) + ((h1 + row * h2) & this.mask);
   }
 }
 

@@ -402,7 +402,8 @@ export class Searcher {
 
   /**
    * The query as read and analyzed, remembered by its text for the synonyms in force (QueryCache: LRU with a
-   * frequency-based admission): both depend on nothing else, and popular queries come again. What depends on the index (typo relaxation, compiling)
+   * frequency-based admission): both depend on nothing else, and popular queries come again. What depends on
+   * the index (typo relaxation, compiling)
    * is done per search.
    */
   private read(text: string): { syntax: ParsedSyntax; analyzed: AnalyzedQuery } {
